@@ -1,0 +1,86 @@
+package io.pawfiler.platform.outbox;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.SubmissionPublisher;
+import java.util.concurrent.TimeUnit;
+
+import io.helidon.messaging.connectors.kafka.KafkaMessage;
+
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.spi.OutgoingConnectorFactory;
+import org.reactivestreams.FlowAdapters;
+import org.reactivestreams.Subscriber;
+
+import io.pawfiler.platform.events.CloudEventCodec;
+
+/**
+ * One Kafka topic, reached through the MicroProfile Reactive Messaging Kafka connector's subscriber.
+ * The relay owns the stream instead of a static {@code @Channel}, so one generic relay serves every event type
+ * and can rebuild a stream the connector gave up on (Helidon's subscriber cancels itself after a send error).
+ */
+final class KafkaTopicSink implements AutoCloseable {
+
+    private static final System.Logger LOGGER = System.getLogger(KafkaTopicSink.class.getName());
+
+    private final String topic;
+    private final ExecutorService deliveryThread;
+    private final SubmissionPublisher<Message<String>> publisher;
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    KafkaTopicSink(String topic, OutgoingConnectorFactory connector, Config channelConfig, int window) {
+        this.topic = topic;
+        this.deliveryThread = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "outbox-" + topic);
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.publisher = new SubmissionPublisher<>(deliveryThread, window);
+        Subscriber subscriber = connector.getSubscriberBuilder(channelConfig).build();
+        FlowAdapters.toPublisher(publisher).subscribe(subscriber);
+    }
+
+    /**
+     * Hands one record to the producer.
+     *
+     * @return a future completed when the broker acknowledged it, or empty when the sink could not take it in time
+     *         (the caller stops the batch there so that per-key order is kept)
+     */
+    Optional<CompletableFuture<Void>> send(String key, String cloudEventJson, long offerTimeoutMillis) {
+        CompletableFuture<Void> acked = new CompletableFuture<>();
+        KafkaMessage<String, String> message = KafkaMessage.of(key, cloudEventJson, () -> {
+            acked.complete(null);
+            return CompletableFuture.completedFuture(null);
+        });
+        message.getHeaders().add("content-type", CloudEventCodec.CONTENT_TYPE.getBytes(StandardCharsets.UTF_8));
+        int lag = publisher.offer(message, offerTimeoutMillis, TimeUnit.MILLISECONDS, (subscriber, dropped) -> false);
+        return lag < 0 ? Optional.empty() : Optional.of(acked);
+    }
+
+    /** False once the connector cancelled the stream (a send failed); the relay then builds a new sink. */
+    boolean alive() {
+        return !publisher.isClosed() && publisher.hasSubscribers();
+    }
+
+    String topic() {
+        return topic;
+    }
+
+    @Override
+    public void close() {
+        // Completing the stream makes the connector flush and close its producer.
+        publisher.close();
+        deliveryThread.shutdown();
+        try {
+            if (!deliveryThread.awaitTermination(5, TimeUnit.SECONDS)) {
+                LOGGER.log(System.Logger.Level.WARNING, "Kafka sink for " + topic + " did not close in time");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

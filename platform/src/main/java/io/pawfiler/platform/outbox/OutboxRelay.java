@@ -1,0 +1,266 @@
+package io.pawfiler.platform.outbox;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.helidon.config.mp.MpConfigSources;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.spi.ConfigProviderResolver;
+import org.eclipse.microprofile.reactive.messaging.spi.Connector;
+import org.eclipse.microprofile.reactive.messaging.spi.OutgoingConnectorFactory;
+
+import io.pawfiler.platform.db.DatabaseMigration;
+
+/**
+ * Publishes outbox rows to Kafka in id order and marks them published only after the broker acknowledged them.
+ *
+ * <p>A single relay thread per service: it wakes right after any transaction that wrote to the outbox commits
+ * (so the relay adds milliseconds of latency, not a polling interval), and polls at a slow idle interval as a
+ * safety net. While Kafka is down the producer keeps retrying what it holds and the rows stay pending; when the
+ * broker is back they go out in their original order. A row whose send failed is sent again later, so delivery
+ * is at-least-once; consumers deduplicate by event id through the inbox.
+ */
+@ApplicationScoped
+public class OutboxRelay {
+
+    static final String CONNECTOR = "helidon-kafka";
+    private static final String CONNECTOR_PREFIX = "mp.messaging.connector." + CONNECTOR + ".";
+    private static final String OVERRIDE_PREFIX = "pawfiler.outbox.kafka.";
+    private static final System.Logger LOGGER = System.getLogger(OutboxRelay.class.getName());
+
+    private final OutboxStore store;
+    private final OutgoingConnectorFactory connector;
+    private final Config config;
+    private final Clock clock = Clock.systemUTC();
+    private final Semaphore wakeUps = new Semaphore(0);
+    private final Map<String, KafkaTopicSink> sinks = new HashMap<>();
+
+    private final int batchSize;
+    private final Duration idlePoll;
+    private final Duration maxBackoff;
+    private final Duration retention;
+    private final boolean enabled;
+
+    private volatile boolean running;
+    private Thread relayThread;
+
+    @Inject
+    OutboxRelay(OutboxStore store, @Connector(CONNECTOR) OutgoingConnectorFactory connector, Config config) {
+        this.store = store;
+        this.connector = connector;
+        this.config = config;
+        this.enabled = config.getOptionalValue("pawfiler.outbox.enabled", Boolean.class).orElse(true);
+        this.batchSize = config.getOptionalValue("pawfiler.outbox.batch-size", Integer.class).orElse(500);
+        this.idlePoll = config.getOptionalValue("pawfiler.outbox.idle-poll", Duration.class).orElse(Duration.ofSeconds(1));
+        this.maxBackoff = config.getOptionalValue("pawfiler.outbox.max-backoff", Duration.class).orElse(Duration.ofSeconds(10));
+        this.retention = config.getOptionalValue("pawfiler.outbox.retention", Duration.class).orElse(Duration.ofDays(7));
+    }
+
+    /** Starts once the schema exists: there is nothing to read before that. */
+    synchronized void start(@Observes DatabaseMigration.Completed migrated) {
+        if (!enabled || running) {
+            return;
+        }
+        running = true;
+        relayThread = new Thread(this::run, "outbox-relay");
+        relayThread.setDaemon(true);
+        relayThread.start();
+    }
+
+    /** Called after every transaction that wrote to the outbox commits. */
+    void onCommitted(@Observes(during = TransactionPhase.AFTER_SUCCESS) Outbox.OutboxWritten written) {
+        wakeUps.release();
+    }
+
+    /** Wakes the relay now (e.g. after the broker came back). */
+    public void wakeUp() {
+        wakeUps.release();
+    }
+
+    @PreDestroy
+    synchronized void stop() {
+        running = false;
+        if (relayThread != null) {
+            relayThread.interrupt();
+            try {
+                relayThread.join(TimeUnit.SECONDS.toMillis(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        sinks.values().forEach(KafkaTopicSink::close);
+        sinks.clear();
+    }
+
+    private void run() {
+        Duration backoff = Duration.ZERO;
+        Instant nextHousekeeping = clock.instant();
+        while (running) {
+            try {
+                if (backoff.isZero()) {
+                    wakeUps.tryAcquire(idlePoll.toMillis(), TimeUnit.MILLISECONDS);
+                } else {
+                    Thread.sleep(backoff.toMillis());
+                }
+                wakeUps.drainPermits();
+                boolean allSent = publishPending();
+                backoff = allSent ? Duration.ZERO : nextBackoff(backoff);
+                if (clock.instant().isAfter(nextHousekeeping)) {
+                    store.deletePublishedBefore(clock.instant().minus(retention));
+                    nextHousekeeping = clock.instant().plus(Duration.ofHours(1));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                // e.g. the database is unreachable: keep the thread, try again later
+                LOGGER.log(System.Logger.Level.WARNING, "Outbox relay round failed: " + e.getMessage(), e);
+                backoff = nextBackoff(backoff);
+            }
+        }
+    }
+
+    private Duration nextBackoff(Duration current) {
+        Duration next = current.isZero() ? Duration.ofMillis(200) : current.multipliedBy(2);
+        return next.compareTo(maxBackoff) > 0 ? maxBackoff : next;
+    }
+
+    /**
+     * Publishes everything pending, batch after batch.
+     *
+     * @return false when something could not be published (Kafka trouble): the caller backs off
+     */
+    private boolean publishPending() throws InterruptedException {
+        while (running) {
+            List<OutboxMessage> batch = store.pending(batchSize);
+            if (batch.isEmpty()) {
+                return true;
+            }
+            Map<OutboxMessage, CompletableFuture<Void>> inFlight = dispatch(batch);
+            awaitAcks(inFlight);
+            List<Long> acked = new ArrayList<>();
+            inFlight.forEach((message, ack) -> {
+                if (ack.isDone() && !ack.isCompletedExceptionally()) {
+                    acked.add(message.id());
+                }
+            });
+            store.markPublished(acked, clock.instant());
+            if (acked.size() < batch.size()) {
+                closeDeadSinks();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private Map<OutboxMessage, CompletableFuture<Void>> dispatch(List<OutboxMessage> batch) {
+        Map<OutboxMessage, CompletableFuture<Void>> inFlight = new LinkedHashMap<>();
+        for (OutboxMessage message : batch) {
+            KafkaTopicSink sink = sinkFor(message.eventType());
+            Optional<CompletableFuture<Void>> ack = sink.alive()
+                    ? sink.send(message.subject(), message.payload(), 1000)
+                    : Optional.empty();
+            if (ack.isEmpty()) {
+                // Stop here: sending later rows first would break per-key order.
+                break;
+            }
+            inFlight.put(message, ack.get());
+        }
+        return inFlight;
+    }
+
+    /** Waits until every record is acknowledged, or a sink involved has died, or the relay stops. */
+    private void awaitAcks(Map<OutboxMessage, CompletableFuture<Void>> inFlight) throws InterruptedException {
+        CompletableFuture<Void> all = CompletableFuture.allOf(inFlight.values().toArray(CompletableFuture[]::new));
+        while (running) {
+            try {
+                all.get(250, TimeUnit.MILLISECONDS);
+                return;
+            } catch (TimeoutException e) {
+                boolean sinkDied = inFlight.keySet().stream()
+                        .map(OutboxMessage::eventType)
+                        .distinct()
+                        .anyMatch(type -> !sinkFor(type).alive());
+                if (sinkDied) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                return;
+            }
+        }
+    }
+
+    private KafkaTopicSink sinkFor(String topic) {
+        return sinks.computeIfAbsent(topic,
+                t -> new KafkaTopicSink(t, connector, channelConfig(t), batchSize * 2));
+    }
+
+    private void closeDeadSinks() {
+        sinks.values().removeIf(sink -> {
+            if (sink.alive()) {
+                return false;
+            }
+            LOGGER.log(System.Logger.Level.WARNING, "Kafka sink for " + sink.topic() + " failed; it will be rebuilt");
+            sink.close();
+            return true;
+        });
+    }
+
+    /**
+     * Producer settings for one topic: the connector-wide settings ({@code mp.messaging.connector.helidon-kafka.*},
+     * e.g. bootstrap.servers), safe defaults for an outbox, then {@code pawfiler.outbox.kafka.*} overrides.
+     */
+    private Config channelConfig(String topic) {
+        Map<String, String> settings = new HashMap<>();
+        // Idempotent, fully acknowledged producer: retries cannot duplicate or reorder records within a partition.
+        settings.put("acks", "all");
+        settings.put("enable.idempotence", "true");
+        settings.put("max.in.flight.requests.per.connection", "5");
+        settings.put("linger.ms", "1");
+        // Keep retrying while the broker is away rather than failing the rows: they are already safe in the outbox.
+        settings.put("delivery.timeout.ms", String.valueOf(Integer.MAX_VALUE));
+        settings.put("max.block.ms", "10000");
+        settings.put("backpressure.size", String.valueOf(batchSize));
+        for (String name : config.getPropertyNames()) {
+            if (name.startsWith(CONNECTOR_PREFIX)) {
+                config.getOptionalValue(name, String.class)
+                        .ifPresent(value -> settings.put(name.substring(CONNECTOR_PREFIX.length()), value));
+            }
+        }
+        for (String name : config.getPropertyNames()) {
+            if (name.startsWith(OVERRIDE_PREFIX)) {
+                config.getOptionalValue(name, String.class)
+                        .ifPresent(value -> settings.put(name.substring(OVERRIDE_PREFIX.length()), value));
+            }
+        }
+        // Looked up by name so that an environment variable (MP_MESSAGING_CONNECTOR_HELIDON_KAFKA_BOOTSTRAP_SERVERS) counts.
+        config.getOptionalValue(CONNECTOR_PREFIX + "bootstrap.servers", String.class)
+                .ifPresent(servers -> settings.put("bootstrap.servers", servers));
+        settings.put("key.serializer", "org.apache.kafka.common.serialization.StringSerializer");
+        settings.put("value.serializer", "org.apache.kafka.common.serialization.StringSerializer");
+        settings.put("topic", topic);
+        settings.put("channel-name", "outbox-" + topic);
+        settings.put("connector", CONNECTOR);
+        return ConfigProviderResolver.instance().getBuilder()
+                .withSources(MpConfigSources.create("outbox-" + topic, settings))
+                .build();
+    }
+}

@@ -1,0 +1,104 @@
+package io.pawfiler.platform.rest;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.json.JsonException;
+import jakarta.json.bind.JsonbException;
+import jakarta.ws.rs.ProcessingException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
+
+import io.pawfiler.platform.errors.ApiException;
+import io.pawfiler.platform.errors.ErrorKind;
+
+/** Every exception a JAX-RS resource can let out becomes problem+json; none leaks a stack trace. */
+public final class ProblemMappers {
+
+    private static final System.Logger LOGGER = System.getLogger(ProblemMappers.class.getName());
+
+    private ProblemMappers() {
+    }
+
+    @Provider
+    @ApplicationScoped
+    public static class ApiExceptionMapper implements ExceptionMapper<ApiException> {
+        @Override
+        public Response toResponse(ApiException exception) {
+            return Problem.of(exception);
+        }
+    }
+
+    /** Framework errors (404 route, 405, 415, 401 …) keep their status but get a problem body. */
+    @Provider
+    @ApplicationScoped
+    public static class WebApplicationExceptionMapper implements ExceptionMapper<WebApplicationException> {
+        @Override
+        public Response toResponse(WebApplicationException exception) {
+            int status = exception.getResponse().getStatus();
+            if (status >= 500) {
+                return internal(exception);
+            }
+            Response.Status.Family family = Response.Status.Family.familyOf(status);
+            ErrorKind kind = switch (status) {
+                case 401 -> ErrorKind.UNAUTHENTICATED;
+                case 403 -> ErrorKind.PERMISSION_DENIED;
+                case 404 -> ErrorKind.NOT_FOUND;
+                case 409 -> ErrorKind.ALREADY_EXISTS;
+                case 429 -> ErrorKind.RESOURCE_EXHAUSTED;
+                default -> ErrorKind.INVALID_ARGUMENT;
+            };
+            if (family != Response.Status.Family.CLIENT_ERROR) {
+                return exception.getResponse();
+            }
+            String reason = exception.getResponse().getStatusInfo().getReasonPhrase();
+            return Problem.of(kind, status, reason);
+        }
+    }
+
+    /** A body that is not valid JSON, or not of the expected shape, is the client's error. */
+    @Provider
+    @ApplicationScoped
+    public static class JsonbExceptionMapper implements ExceptionMapper<JsonbException> {
+        @Override
+        public Response toResponse(JsonbException exception) {
+            return Problem.of(ErrorKind.INVALID_ARGUMENT, 400, "request body is not valid JSON for this operation");
+        }
+    }
+
+    @Provider
+    @ApplicationScoped
+    public static class JsonExceptionMapper implements ExceptionMapper<JsonException> {
+        @Override
+        public Response toResponse(JsonException exception) {
+            return Problem.of(ErrorKind.INVALID_ARGUMENT, 400, "request body is not valid JSON");
+        }
+    }
+
+    @Provider
+    @ApplicationScoped
+    public static class ProcessingExceptionMapper implements ExceptionMapper<ProcessingException> {
+        @Override
+        public Response toResponse(ProcessingException exception) {
+            if (exception.getCause() instanceof JsonbException || exception.getCause() instanceof JsonException) {
+                return Problem.of(ErrorKind.INVALID_ARGUMENT, 400, "request body is not valid JSON for this operation");
+            }
+            return internal(exception);
+        }
+    }
+
+    @Provider
+    @ApplicationScoped
+    public static class UnexpectedExceptionMapper implements ExceptionMapper<Throwable> {
+        @Override
+        public Response toResponse(Throwable exception) {
+            return internal(exception);
+        }
+    }
+
+    private static Response internal(Throwable exception) {
+        String incident = Problem.newIncidentId();
+        LOGGER.log(System.Logger.Level.ERROR, "Unexpected failure (incident " + incident + ")", exception);
+        return Problem.internal(incident);
+    }
+}

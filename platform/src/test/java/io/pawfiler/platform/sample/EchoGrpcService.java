@@ -1,0 +1,22 @@
+package io.pawfiler.platform.sample;
+
+import io.grpc.stub.StreamObserver;
+import jakarta.enterprise.context.Dependent;
+
+import io.pawfiler.platform.errors.ApiException;
+import io.pawfiler.platform.sample.api.EchoReply;
+import io.pawfiler.platform.sample.api.EchoRequest;
+import io.pawfiler.platform.sample.api.EchoServiceGrpc;
+
+@Dependent
+public class EchoGrpcService extends EchoServiceGrpc.EchoServiceImplBase {
+
+    @Override
+    public void echo(EchoRequest request, StreamObserver<EchoReply> responseObserver) {
+        if (request.getMessage().isBlank()) {
+            throw ApiException.invalidArgument("message", "must not be blank");
+        }
+        responseObserver.onNext(EchoReply.newBuilder().setMessage(request.getMessage()).build());
+        responseObserver.onCompleted();
+    }
+}
