@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 import javax.sql.DataSource;
@@ -48,14 +49,14 @@ public class DatabaseMigration {
     @Inject
     DatabaseMigration(@Named(DATASOURCE) DataSource dataSource,
                       @ConfigProperty(name = "pawfiler.db.schema") String schema,
-                      @ConfigProperty(name = "pawfiler.db.changelog", defaultValue = "") String changelog,
+                      @ConfigProperty(name = "pawfiler.db.changelog") Optional<String> changelog,
                       Event<Completed> completed) {
         if (!SCHEMA_NAME.matcher(schema).matches()) {
             throw new IllegalArgumentException("pawfiler.db.schema must match " + SCHEMA_NAME + ": " + schema);
         }
         this.dataSource = dataSource;
         this.schema = schema;
-        this.changelog = changelog.isBlank() ? "db/" + schema + "/changelog.xml" : changelog;
+        this.changelog = changelog.filter(c -> !c.isBlank()).orElse("db/" + schema + "/changelog.xml");
         this.completed = completed;
     }
 

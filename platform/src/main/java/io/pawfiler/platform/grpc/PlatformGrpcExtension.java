@@ -24,8 +24,8 @@ import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.inject.Inject;
 
 /**
- * What every service's gRPC port gets besides its own services: error mapping for all calls, server reflection
- * (v1alpha, as grpcurl and Postman use it) and the standard gRPC health service.
+ * What every service's gRPC port gets besides its own services: server reflection (v1alpha, as grpcurl and
+ * Postman use it) and the standard gRPC health service.
  */
 @ApplicationScoped
 public class PlatformGrpcExtension implements GrpcMpExtension {
@@ -39,8 +39,6 @@ public class PlatformGrpcExtension implements GrpcMpExtension {
 
     @Override
     public void configure(GrpcMpContext context) {
-        context.routing().intercept(new GrpcErrorInterceptor());
-
         List<ServerServiceDefinition> services = new ArrayList<>(applicationServices(context.beanManager()));
         ServerServiceDefinition healthService = health.statusManager().getHealthService().bindService();
         services.add(healthService);

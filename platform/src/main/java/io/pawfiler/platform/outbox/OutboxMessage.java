@@ -1,6 +1,8 @@
 package io.pawfiler.platform.outbox;
 
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -36,11 +38,12 @@ public class OutboxMessage {
     @Column(name = "payload", nullable = false, updatable = false)
     private String payload;
 
+    // OffsetDateTime, not Instant: EclipseLink 4.0 (JPA 3.1) has no Instant mapping and would write bytes.
     @Column(name = "created_at", nullable = false, updatable = false)
-    private Instant createdAt;
+    private OffsetDateTime createdAt;
 
     @Column(name = "published_at")
-    private Instant publishedAt;
+    private OffsetDateTime publishedAt;
 
     protected OutboxMessage() {
     }
@@ -50,7 +53,7 @@ public class OutboxMessage {
         this.eventType = eventType;
         this.subject = subject;
         this.payload = payload;
-        this.createdAt = createdAt;
+        this.createdAt = createdAt.atOffset(ZoneOffset.UTC);
     }
 
     public Long id() {
@@ -74,10 +77,10 @@ public class OutboxMessage {
     }
 
     public Instant createdAt() {
-        return createdAt;
+        return createdAt.toInstant();
     }
 
     public Instant publishedAt() {
-        return publishedAt;
+        return publishedAt == null ? null : publishedAt.toInstant();
     }
 }

@@ -124,8 +124,8 @@ public class OutboxRelay {
                 boolean allSent = publishPending();
                 backoff = allSent ? Duration.ZERO : nextBackoff(backoff);
                 if (clock.instant().isAfter(nextHousekeeping)) {
-                    store.deletePublishedBefore(clock.instant().minus(retention));
                     nextHousekeeping = clock.instant().plus(Duration.ofHours(1));
+                    store.deletePublishedBefore(clock.instant().minus(retention));
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -1,6 +1,7 @@
 package io.pawfiler.platform.outbox;
 
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,7 +30,7 @@ class OutboxStore {
             return;
         }
         entityManager.createQuery("UPDATE OutboxMessage m SET m.publishedAt = :when WHERE m.id IN :ids")
-                .setParameter("when", when)
+                .setParameter("when", when.atOffset(ZoneOffset.UTC))
                 .setParameter("ids", ids)
                 .executeUpdate();
     }
@@ -38,7 +39,7 @@ class OutboxStore {
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     int deletePublishedBefore(Instant cutoff) {
         return entityManager.createQuery("DELETE FROM OutboxMessage m WHERE m.publishedAt < :cutoff")
-                .setParameter("cutoff", cutoff)
+                .setParameter("cutoff", cutoff.atOffset(ZoneOffset.UTC))
                 .executeUpdate();
     }
 }

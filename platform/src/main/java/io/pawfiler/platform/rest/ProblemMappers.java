@@ -3,6 +3,7 @@ package io.pawfiler.platform.rest;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.json.JsonException;
 import jakarta.json.bind.JsonbException;
+import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -35,6 +36,10 @@ public final class ProblemMappers {
     public static class WebApplicationExceptionMapper implements ExceptionMapper<WebApplicationException> {
         @Override
         public Response toResponse(WebApplicationException exception) {
+            if (exception instanceof NotFoundException) {
+                // No resource matched: an entity-less 404 lets Helidon try its other routes (/health, /metrics, /openapi).
+                return exception.getResponse();
+            }
             int status = exception.getResponse().getStatus();
             if (status >= 500) {
                 return internal(exception);

@@ -1,0 +1,140 @@
+package io.pawfiler.platform.sample;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.reflection.v1alpha.ServerReflectionGrpc;
+import io.grpc.reflection.v1alpha.ServerReflectionRequest;
+import io.grpc.reflection.v1alpha.ServerReflectionResponse;
+import io.grpc.reflection.v1alpha.ServiceResponse;
+import io.grpc.stub.StreamObserver;
+import io.helidon.microprofile.testing.junit5.HelidonTest;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.client.WebTarget;
+import jakarta.ws.rs.core.Response;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import io.pawfiler.platform.sample.api.EchoReply;
+import io.pawfiler.platform.sample.api.EchoRequest;
+import io.pawfiler.platform.sample.api.EchoServiceGrpc;
+import io.pawfiler.testing.RealInfrastructure;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A Helidon MP app built from platform serves REST and gRPC on one port, with reflection, health, metrics, OpenAPI. */
+@ExtendWith(RealInfrastructure.class)
+@HelidonTest
+class SampleAppIT {
+
+    private static ManagedChannel channel;
+
+    @Inject
+    WebTarget target;
+
+    @AfterAll
+    static void closeChannel() throws InterruptedException {
+        if (channel != null) {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private ManagedChannel channel() {
+        if (channel == null) {
+            channel = ManagedChannelBuilder.forAddress("localhost", target.getUri().getPort()).usePlaintext().build();
+        }
+        return channel;
+    }
+
+    @Test
+    void grpcAndRestShareOnePort() {
+        EchoReply reply = EchoServiceGrpc.newBlockingStub(channel()).withDeadlineAfter(10, TimeUnit.SECONDS).echo(EchoRequest.newBuilder().setMessage("안녕").build());
+        assertEquals("안녕", reply.getMessage());
+
+        Response health = target.path("/health/ready").request().get();
+        assertEquals(200, health.getStatus(), health.readEntity(String.class));
+    }
+
+    @Test
+    void invalidGrpcInputIsInvalidArgumentNamingTheField() throws Exception {
+        StatusRuntimeException failure = org.junit.jupiter.api.Assertions.assertThrows(StatusRuntimeException.class,
+                () -> EchoServiceGrpc.newBlockingStub(channel()).withDeadlineAfter(10, TimeUnit.SECONDS).echo(EchoRequest.newBuilder().setMessage(" ").build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, failure.getStatus().getCode(), failure.getStatus().toString());
+        assertEquals("message: must not be blank", failure.getStatus().getDescription());
+    }
+
+    @Test
+    void reflectionListsTheRealProtoNames() throws Exception {
+        CompletableFuture<ServerReflectionResponse> answer = new CompletableFuture<>();
+        StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(channel())
+                .serverReflectionInfo(new StreamObserver<>() {
+                    @Override
+                    public void onNext(ServerReflectionResponse value) {
+                        answer.complete(value);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        answer.completeExceptionally(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                    }
+                });
+        requests.onNext(ServerReflectionRequest.newBuilder().setListServices("*").build());
+        ServerReflectionResponse response = answer.get(10, TimeUnit.SECONDS);
+        requests.onCompleted();
+        Set<String> services = response.getListServicesResponse().getServiceList().stream()
+                .map(ServiceResponse::getName).collect(Collectors.toSet());
+        assertEquals(Set.of("sample.EchoService", "grpc.health.v1.Health", "grpc.reflection.v1alpha.ServerReflection"),
+                services);
+    }
+
+    @Test
+    void grpcHealthServesOnceMigrated() {
+        HealthCheckResponse health = HealthGrpc.newBlockingStub(channel()).withDeadlineAfter(10, TimeUnit.SECONDS).check(HealthCheckRequest.getDefaultInstance());
+        assertEquals(HealthCheckResponse.ServingStatus.SERVING, health.getStatus());
+    }
+
+    @Test
+    void observabilityEndpointsAnswer() {
+        String ready = target.path("/health/ready").request().get(String.class);
+        assertTrue(ready.contains("\"database\"") && ready.contains("UP"), ready);
+        Response metrics = target.path("/metrics").request().accept("text/plain").get();
+        assertEquals(200, metrics.getStatus());
+        String openapi = target.path("/openapi").request().get(String.class);
+        assertTrue(openapi.contains("/notes"), openapi);
+    }
+
+    @Test
+    void restErrorsAreProblemJsonNamingTheField() {
+        Response response = target.path("/notes").request()
+                .post(jakarta.ws.rs.client.Entity.json(Map.of("userId", "u-1", "text", "")));
+        assertEquals(400, response.getStatus());
+        assertEquals("application/problem+json", response.getMediaType().toString());
+        String body = response.readEntity(String.class);
+        assertTrue(body.contains("\"field\":\"text\"") && body.contains("\"status\":400"), body);
+
+        Response missing = target.path("/notes/members/nobody").request().get();
+        assertEquals(404, missing.getStatus());
+        assertEquals("application/problem+json", missing.getMediaType().toString());
+
+        Response malformed = target.path("/notes").request()
+                .post(jakarta.ws.rs.client.Entity.entity("{not json", "application/json"));
+        assertEquals(400, malformed.getStatus(), malformed.readEntity(String.class));
+    }
+}

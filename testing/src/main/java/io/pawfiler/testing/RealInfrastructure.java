@@ -1,0 +1,43 @@
+package io.pawfiler.testing;
+
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import io.pawfiler.testing.kafka.TestKafka;
+import io.pawfiler.testing.postgres.TestPostgres;
+
+/**
+ * Points the application under test at real infrastructure before Helidon boots it: a fresh PostgreSQL database
+ * for the test class and this JVM's Kafka broker, through the same properties an operator sets
+ * ({@code pawfiler.db.*}, {@code pawfiler.kafka.bootstrap-servers}). Declare it before {@code @HelidonTest}:
+ * <pre>{@code
+ * @ExtendWith(RealInfrastructure.class)
+ * @HelidonTest
+ * class QuizServiceIT { ... }
+ * }</pre>
+ */
+public class RealInfrastructure implements BeforeAllCallback {
+
+    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(RealInfrastructure.class);
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        TestPostgres.Database database = TestPostgres.createDatabase(context.getRequiredTestClass().getSimpleName());
+        context.getStore(NAMESPACE).put("database", database);
+        System.setProperty("pawfiler.db.url", database.jdbcUrl());
+        System.setProperty("pawfiler.db.user", database.user());
+        System.setProperty("pawfiler.db.password", database.password());
+        System.setProperty("pawfiler.kafka.bootstrap-servers", TestKafka.bootstrapServers());
+    }
+
+    /** The database the current test class runs against (for assertions straight on the tables). */
+    public static TestPostgres.Database database(ExtensionContext context) {
+        return context.getStore(NAMESPACE).get("database", TestPostgres.Database.class);
+    }
+
+    /** The database of the most recently prepared test class. */
+    public static TestPostgres.Database currentDatabase() {
+        return new TestPostgres.Database(System.getProperty("pawfiler.db.url"),
+                System.getProperty("pawfiler.db.user"), System.getProperty("pawfiler.db.password"));
+    }
+}
