@@ -2,18 +2,21 @@ package io.pawfiler.platform.grpc;
 
 import java.util.UUID;
 
+import com.google.protobuf.Any;
+import com.google.rpc.BadRequest;
 import com.google.rpc.Code;
+import com.google.rpc.RetryInfo;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
 
 import io.pawfiler.platform.errors.ApiException;
 import io.pawfiler.platform.errors.ErrorKind;
 
 /**
  * How failures become gRPC statuses: {@link ApiException} keeps its code and its message, which starts with the
- * failing field ({@code "email: must be a valid address"}). Only the message: Helidon 4.1.2's gRPC server writes
- * trailers wrongly (GrpcHeadersUtil turns each value into a header name), so any custom or
- * {@code grpc-status-details-bin} trailer would break the response; anything unexpected becomes INTERNAL with an
+ * failing field ({@code "email: must be a valid address"}); the field also goes into a standard
+ * {@code google.rpc.BadRequest} detail and a retry delay into {@code google.rpc.RetryInfo}; anything unexpected becomes INTERNAL with an
  * incident id, logged here, never a stack trace on the wire.
  */
 public final class GrpcErrors {
@@ -30,7 +33,17 @@ public final class GrpcErrors {
         }
         if (failure instanceof ApiException api) {
             String message = api.field().map(f -> f + ": " + api.getMessage()).orElse(api.getMessage());
-            return Status.fromCodeValue(grpcCode(api.kind()).getNumber()).withDescription(message).asRuntimeException();
+            com.google.rpc.Status.Builder status = com.google.rpc.Status.newBuilder()
+                    .setCode(grpcCode(api.kind()).getNumber())
+                    .setMessage(message);
+            api.field().ifPresent(field -> status.addDetails(Any.pack(BadRequest.newBuilder()
+                    .addFieldViolations(BadRequest.FieldViolation.newBuilder()
+                            .setField(field).setDescription(api.getMessage()))
+                    .build())));
+            api.retryAfter().ifPresent(retry -> status.addDetails(Any.pack(RetryInfo.newBuilder()
+                    .setRetryDelay(com.google.protobuf.Duration.newBuilder().setSeconds(Math.max(1, retry.toSeconds())))
+                    .build())));
+            return StatusProto.toStatusRuntimeException(status.build());
         }
         String incident = UUID.randomUUID().toString();
         LOGGER.log(System.Logger.Level.ERROR, "Unexpected failure in " + method + " (incident " + incident + ")", failure);

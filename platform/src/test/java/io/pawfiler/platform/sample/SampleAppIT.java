@@ -8,6 +8,8 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
+import com.google.rpc.BadRequest;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
@@ -74,6 +76,9 @@ class SampleAppIT {
                 () -> EchoServiceGrpc.newBlockingStub(channel()).withDeadlineAfter(10, TimeUnit.SECONDS).echo(EchoRequest.newBuilder().setMessage(" ").build()));
         assertEquals(Status.Code.INVALID_ARGUMENT, failure.getStatus().getCode(), failure.getStatus().toString());
         assertEquals("message: must not be blank", failure.getStatus().getDescription());
+        // the standard detail survives the trip: proves platform's GrpcHeadersUtil fix of Helidon's trailers is in effect
+        BadRequest badRequest = StatusProto.fromThrowable(failure).getDetails(0).unpack(BadRequest.class);
+        assertEquals("message", badRequest.getFieldViolations(0).getField());
     }
 
     @Test
