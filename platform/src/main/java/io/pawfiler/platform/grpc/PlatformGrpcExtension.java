@@ -1,6 +1,7 @@
 package io.pawfiler.platform.grpc;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 import io.helidon.microprofile.grpc.server.spi.GrpcMpContext;
@@ -17,29 +18,44 @@ import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.protobuf.services.ProtoReflectionService;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Any;
-import jakarta.enterprise.inject.spi.Bean;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.inject.Inject;
 
 /**
- * What every service's gRPC port gets besides its own services: server reflection (v1alpha, as grpcurl and
- * Postman use it) and the standard gRPC health service.
+ * Registers the gRPC side of a service on its port: the application's service beans, each wrapped in the
+ * application's {@link ServerInterceptor} beans (lowest {@code @Priority} outermost), plus server reflection
+ * (v1alpha, as grpcurl and Postman use it) and the standard gRPC health service.
  */
 @ApplicationScoped
 public class PlatformGrpcExtension implements GrpcMpExtension {
 
     private final GrpcHealth health;
+    private final Instance<ServerInterceptor> interceptors;
 
     @Inject
-    PlatformGrpcExtension(GrpcHealth health) {
+    PlatformGrpcExtension(GrpcHealth health, Instance<ServerInterceptor> interceptors) {
         this.health = health;
+        this.interceptors = interceptors;
     }
 
     @Override
     public void configure(GrpcMpContext context) {
-        List<ServerServiceDefinition> services = new ArrayList<>(applicationServices(context.beanManager()));
+        BeanManager beanManager = context.beanManager();
+        List<ServerInterceptor> chain = interceptors.stream()
+                .sorted(Comparator.comparingInt(PlatformGrpcExtension::priority).reversed())
+                .toList();
+        List<ServerServiceDefinition> services = new ArrayList<>();
+        for (Class<?> serviceClass : beanManager.getExtension(GrpcServicesExtension.class).serviceClasses()) {
+            BindableService service = (BindableService) beanManager.createInstance().select(serviceClass).get();
+            ServerServiceDefinition definition = service.bindService();
+            services.add(definition);
+            // ServerInterceptors.intercept runs the last one in the list first: reversed priority order above.
+            context.routing().service(ServerInterceptors.intercept(definition, chain));
+        }
+
         ServerServiceDefinition healthService = health.statusManager().getHealthService().bindService();
         services.add(healthService);
         context.routing().service(healthService);
@@ -58,14 +74,11 @@ public class PlatformGrpcExtension implements GrpcMpExtension {
         }));
     }
 
-    /** The services Helidon registers from {@link BindableService} beans: reflection describes exactly those. */
-    private static List<ServerServiceDefinition> applicationServices(BeanManager beanManager) {
-        List<ServerServiceDefinition> definitions = new ArrayList<>();
-        for (Bean<?> bean : beanManager.getBeans(BindableService.class, Any.Literal.INSTANCE)) {
-            BindableService service = (BindableService) beanManager.getReference(
-                    bean, BindableService.class, beanManager.createCreationalContext(bean));
-            definitions.add(service.bindService());
+    private static int priority(ServerInterceptor interceptor) {
+        Class<?> type = interceptor.getClass();
+        while (type != null && type.getAnnotation(Priority.class) == null) {
+            type = type.getSuperclass(); // CDI proxies subclass the bean class
         }
-        return definitions;
+        return type == null ? Integer.MAX_VALUE : type.getAnnotation(Priority.class).value();
     }
 }

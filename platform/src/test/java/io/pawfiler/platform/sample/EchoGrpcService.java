@@ -16,7 +16,10 @@ public class EchoGrpcService extends EchoServiceGrpc.EchoServiceImplBase {
         if (request.getMessage().isBlank()) {
             throw ApiException.invalidArgument("message", "must not be blank");
         }
-        responseObserver.onNext(EchoReply.newBuilder().setMessage(request.getMessage()).build());
+        responseObserver.onNext(EchoReply.newBuilder()
+                .setMessage(request.getMessage())
+                .setCaller(CallerHeaderInterceptor.CALLER.get())
+                .build());
         responseObserver.onCompleted();
     }
 }

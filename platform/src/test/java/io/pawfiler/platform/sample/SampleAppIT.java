@@ -6,6 +6,8 @@ import java.util.stream.Collectors;
 
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.stub.MetadataUtils;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
@@ -68,6 +70,16 @@ class SampleAppIT {
 
         Response health = target.path("/health/ready").request().get();
         assertEquals(200, health.getStatus(), health.readEntity(String.class));
+    }
+
+    @Test
+    void interceptorsSeeTheRequestMetadata() {
+        Metadata headers = new Metadata();
+        headers.put(CallerHeaderInterceptor.HEADER, "user-42");
+        EchoReply reply = EchoServiceGrpc.newBlockingStub(channel()).withDeadlineAfter(10, TimeUnit.SECONDS)
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+                .echo(EchoRequest.newBuilder().setMessage("who am i").build());
+        assertEquals("user-42", reply.getCaller());
     }
 
     @Test
