@@ -2,14 +2,19 @@ package io.pawfiler.platform.sample;
 
 import io.grpc.stub.StreamObserver;
 import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
 
 import io.pawfiler.platform.errors.ApiException;
+import io.pawfiler.platform.security.CallerContext;
 import io.pawfiler.platform.sample.api.EchoReply;
 import io.pawfiler.platform.sample.api.EchoRequest;
 import io.pawfiler.platform.sample.api.EchoServiceGrpc;
 
 @Dependent
 public class EchoGrpcService extends EchoServiceGrpc.EchoServiceImplBase {
+
+    @Inject
+    CallerContext callers;
 
     @Override
     public void echo(EchoRequest request, StreamObserver<EchoReply> responseObserver) {
@@ -18,7 +23,7 @@ public class EchoGrpcService extends EchoServiceGrpc.EchoServiceImplBase {
         }
         responseObserver.onNext(EchoReply.newBuilder()
                 .setMessage(request.getMessage())
-                .setCaller(CallerHeaderInterceptor.CALLER.get())
+                .setCaller(callers.require().userId())
                 .build());
         responseObserver.onCompleted();
     }

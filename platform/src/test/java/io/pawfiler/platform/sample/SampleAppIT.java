@@ -32,6 +32,9 @@ import io.pawfiler.platform.sample.api.EchoReply;
 import io.pawfiler.platform.sample.api.EchoRequest;
 import io.pawfiler.platform.sample.api.EchoServiceGrpc;
 import io.pawfiler.testing.RealInfrastructure;
+import io.pawfiler.testing.jwt.TestTokens;
+import java.time.Duration;
+import java.util.List;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -65,27 +68,55 @@ class SampleAppIT {
 
     @Test
     void grpcAndRestShareOnePort() {
-        EchoReply reply = EchoServiceGrpc.newBlockingStub(channel()).withDeadlineAfter(10, TimeUnit.SECONDS).echo(EchoRequest.newBuilder().setMessage("안녕").build());
+        EchoReply reply = echo(TestTokens.shared().token("user-1")).echo(EchoRequest.newBuilder().setMessage("안녕").build());
         assertEquals("안녕", reply.getMessage());
 
         Response health = target.path("/health/ready").request().get();
         assertEquals(200, health.getStatus(), health.readEntity(String.class));
     }
 
-    @Test
-    void interceptorsSeeTheRequestMetadata() {
+    private EchoServiceGrpc.EchoServiceBlockingStub echo(String token) {
         Metadata headers = new Metadata();
-        headers.put(CallerHeaderInterceptor.HEADER, "user-42");
-        EchoReply reply = EchoServiceGrpc.newBlockingStub(channel()).withDeadlineAfter(10, TimeUnit.SECONDS)
-                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+        if (token != null) {
+            headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+        }
+        return EchoServiceGrpc.newBlockingStub(channel()).withDeadlineAfter(10, TimeUnit.SECONDS)
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+    }
+
+    @Test
+    void theCallerIsTheVerifiedTokensSubject() {
+        EchoReply reply = echo(TestTokens.shared().token("user-42", "user"))
                 .echo(EchoRequest.newBuilder().setMessage("who am i").build());
         assertEquals("user-42", reply.getCaller());
     }
 
     @Test
+    void grpcCallsWithoutAValidTokenAreUnauthenticated() {
+        String payload = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                ("{\"sub\":\"u\",\"iss\":\"" + TestTokens.ISSUER + "\",\"exp\":4102444800}").getBytes());
+        String valid = TestTokens.shared().token("user-1");
+        String[] parts = valid.split("\\.");
+        List<String> rejected = List.of(
+                "",                                                                     // no token
+                "not-a-jwt",
+                new TestTokens("test-key-1").token("user-1"),                           // signed by another key
+                TestTokens.shared().token("user-1", Duration.ofMinutes(-5), TestTokens.ISSUER), // expired
+                TestTokens.shared().token("user-1", Duration.ofMinutes(5), "https://evil.example"), // wrong issuer
+                "eyJhbGciOiJub25lIn0." + payload + ".",                                // alg none
+                parts[0] + "." + payload + "." + parts[2]);                             // tampered payload
+        for (String token : rejected) {
+            StatusRuntimeException failure = org.junit.jupiter.api.Assertions.assertThrows(StatusRuntimeException.class,
+                    () -> echo(token.isEmpty() ? null : token).echo(EchoRequest.newBuilder().setMessage("hi").build()),
+                    token);
+            assertEquals(Status.Code.UNAUTHENTICATED, failure.getStatus().getCode(), token + " " + failure.getStatus());
+        }
+    }
+
+    @Test
     void invalidGrpcInputIsInvalidArgumentNamingTheField() throws Exception {
         StatusRuntimeException failure = org.junit.jupiter.api.Assertions.assertThrows(StatusRuntimeException.class,
-                () -> EchoServiceGrpc.newBlockingStub(channel()).withDeadlineAfter(10, TimeUnit.SECONDS).echo(EchoRequest.newBuilder().setMessage(" ").build()));
+                () -> echo(TestTokens.shared().token("user-1")).echo(EchoRequest.newBuilder().setMessage(" ").build()));
         assertEquals(Status.Code.INVALID_ARGUMENT, failure.getStatus().getCode(), failure.getStatus().toString());
         assertEquals("message: must not be blank", failure.getStatus().getDescription());
         // the standard detail survives the trip: proves platform's GrpcHeadersUtil fix of Helidon's trailers is in effect

@@ -1,0 +1,112 @@
+package io.pawfiler.platform.security;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+
+import io.helidon.security.jwt.Jwt;
+import io.helidon.security.jwt.SignedJwt;
+import io.helidon.security.jwt.jwk.JwkKeys;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import io.pawfiler.platform.errors.ApiException;
+
+/**
+ * Verifies access tokens the way MP JWT does for JAX-RS, for the calls MP JWT does not see (gRPC): RS256 only,
+ * signature against the JWKS at {@code mp.jwt.verify.publickey.location}, issuer {@code mp.jwt.verify.issuer},
+ * expiry. Keys are cached and fetched again when a token names a key id not seen yet (auth-service rotated).
+ */
+@ApplicationScoped
+public class TokenVerifier {
+
+    private static final Duration MIN_REFETCH_INTERVAL = Duration.ofSeconds(10);
+
+    private final String jwksLocation;
+    private final String issuer;
+    private volatile JwkKeys keys;
+    private volatile Instant lastFetch = Instant.EPOCH;
+
+    @Inject
+    TokenVerifier(@ConfigProperty(name = "mp.jwt.verify.publickey.location") String jwksLocation,
+                  @ConfigProperty(name = "mp.jwt.verify.issuer") String issuer) {
+        this.jwksLocation = jwksLocation;
+        this.issuer = issuer;
+    }
+
+    /**
+     * @throws ApiException UNAUTHENTICATED when the token is not one auth-service issued and still valid
+     */
+    public Caller verify(String token) {
+        SignedJwt signed;
+        try {
+            signed = SignedJwt.parseToken(token);
+        } catch (RuntimeException e) {
+            throw ApiException.unauthenticated("malformed token");
+        }
+        Jwt jwt = signed.getJwt();
+        if (!"RS256".equals(jwt.algorithm().orElse(""))) {
+            throw ApiException.unauthenticated("token must be signed with RS256");
+        }
+        JwkKeys current = keysFor(jwt.keyId().orElse(null));
+        if (!signed.verifySignature(current).isValid()) {
+            throw ApiException.unauthenticated("invalid token signature");
+        }
+        if (!jwt.validate(issuer, (String) null).isValid()) {
+            throw ApiException.unauthenticated("token expired, not yet valid or from another issuer");
+        }
+        if (jwt.expirationTime().isEmpty()) {
+            throw ApiException.unauthenticated("token has no expiry");
+        }
+        String subject = jwt.subject().filter(s -> !s.isBlank())
+                .orElseThrow(() -> ApiException.unauthenticated("token has no subject"));
+        List<String> groups = jwt.userGroups().orElse(List.of());
+        return new Caller(subject, new HashSet<>(groups));
+    }
+
+    private JwkKeys keysFor(String keyId) {
+        JwkKeys known = keys;
+        if (known != null && (keyId == null || known.forKeyId(keyId).isPresent())) {
+            return known;
+        }
+        synchronized (this) {
+            if (keys == null || (Instant.now().isAfter(lastFetch.plus(MIN_REFETCH_INTERVAL))
+                    && keyId != null && keys.forKeyId(keyId).isEmpty())) {
+                keys = fetch();
+                lastFetch = Instant.now();
+            }
+            return keys;
+        }
+    }
+
+    private JwkKeys fetch() {
+        try (InputStream in = open(jwksLocation)) {
+            String json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return JwkKeys.builder().json(Json.createReader(new StringReader(json)).readObject()).build();
+        } catch (IOException | RuntimeException e) {
+            throw ApiException.unavailable("cannot load the token keys from " + jwksLocation);
+        }
+    }
+
+    private static InputStream open(String location) throws IOException {
+        if (location.startsWith("classpath:")) {
+            return Optional.ofNullable(TokenVerifier.class.getClassLoader()
+                            .getResourceAsStream(location.substring("classpath:".length())))
+                    .orElseThrow(() -> new IOException("no resource " + location));
+        }
+        var connection = URI.create(location).toURL().openConnection();
+        connection.setConnectTimeout(2000);
+        connection.setReadTimeout(5000);
+        return connection.getInputStream();
+    }
+}
