@@ -236,9 +236,14 @@ public final class KafkaBrokerProcess implements AutoCloseable {
     }
 
     private static String newClusterId() {
+        SecureRandom random = new SecureRandom();
         byte[] uuid = new byte[16];
-        new SecureRandom().nextBytes(uuid);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(uuid);
+        String id;
+        do {
+            random.nextBytes(uuid);
+            id = Base64.getUrlEncoder().withoutPadding().encodeToString(uuid);
+        } while (id.startsWith("-")); // the storage tool would read a leading '-' as an option (Kafka's Uuid avoids it too)
+        return id;
     }
 
     private static int freePort() {
