@@ -20,12 +20,9 @@ import io.pawfiler.testing.postgres.TestPostgres;
  */
 public class RealInfrastructure implements BeforeAllCallback {
 
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(RealInfrastructure.class);
-
     @Override
     public void beforeAll(ExtensionContext context) {
         TestPostgres.Database database = TestPostgres.createDatabase(context.getRequiredTestClass().getSimpleName());
-        context.getStore(NAMESPACE).put("database", database);
         System.setProperty("pawfiler.db.url", database.jdbcUrl());
         System.setProperty("pawfiler.db.user", database.user());
         System.setProperty("pawfiler.db.password", database.password());
@@ -42,11 +39,6 @@ public class RealInfrastructure implements BeforeAllCallback {
     }
 
     /** The database the current test class runs against (for assertions straight on the tables). */
-    public static TestPostgres.Database database(ExtensionContext context) {
-        return context.getStore(NAMESPACE).get("database", TestPostgres.Database.class);
-    }
-
-    /** The database of the most recently prepared test class. */
     public static TestPostgres.Database currentDatabase() {
         return new TestPostgres.Database(System.getProperty("pawfiler.db.url"),
                 System.getProperty("pawfiler.db.user"), System.getProperty("pawfiler.db.password"));

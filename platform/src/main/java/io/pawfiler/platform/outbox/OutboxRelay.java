@@ -239,18 +239,8 @@ public class OutboxRelay {
         settings.put("delivery.timeout.ms", String.valueOf(Integer.MAX_VALUE));
         settings.put("max.block.ms", "10000");
         settings.put("backpressure.size", String.valueOf(batchSize));
-        for (String name : config.getPropertyNames()) {
-            if (name.startsWith(CONNECTOR_PREFIX)) {
-                config.getOptionalValue(name, String.class)
-                        .ifPresent(value -> settings.put(name.substring(CONNECTOR_PREFIX.length()), value));
-            }
-        }
-        for (String name : config.getPropertyNames()) {
-            if (name.startsWith(OVERRIDE_PREFIX)) {
-                config.getOptionalValue(name, String.class)
-                        .ifPresent(value -> settings.put(name.substring(OVERRIDE_PREFIX.length()), value));
-            }
-        }
+        copyWithoutPrefix(CONNECTOR_PREFIX, settings);
+        copyWithoutPrefix(OVERRIDE_PREFIX, settings);
         // Looked up by name so that an environment variable (MP_MESSAGING_CONNECTOR_HELIDON_KAFKA_BOOTSTRAP_SERVERS) counts.
         config.getOptionalValue(CONNECTOR_PREFIX + "bootstrap.servers", String.class)
                 .ifPresent(servers -> settings.put("bootstrap.servers", servers));
@@ -262,5 +252,15 @@ public class OutboxRelay {
         return ConfigProviderResolver.instance().getBuilder()
                 .withSources(MpConfigSources.create("outbox-" + topic, settings))
                 .build();
+    }
+
+    /** Puts every {@code <prefix>key=value} of the application's config into {@code settings} as {@code key=value}. */
+    private void copyWithoutPrefix(String prefix, Map<String, String> settings) {
+        for (String name : config.getPropertyNames()) {
+            if (name.startsWith(prefix)) {
+                config.getOptionalValue(name, String.class)
+                        .ifPresent(value -> settings.put(name.substring(prefix.length()), value));
+            }
+        }
     }
 }

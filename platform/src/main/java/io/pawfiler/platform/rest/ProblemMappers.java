@@ -44,7 +44,9 @@ public final class ProblemMappers {
             if (status >= 500) {
                 return internal(exception);
             }
-            Response.Status.Family family = Response.Status.Family.familyOf(status);
+            if (Response.Status.Family.familyOf(status) != Response.Status.Family.CLIENT_ERROR) {
+                return exception.getResponse();
+            }
             ErrorKind kind = switch (status) {
                 case 401 -> ErrorKind.UNAUTHENTICATED;
                 case 403 -> ErrorKind.PERMISSION_DENIED;
@@ -53,9 +55,6 @@ public final class ProblemMappers {
                 case 429 -> ErrorKind.RESOURCE_EXHAUSTED;
                 default -> ErrorKind.INVALID_ARGUMENT;
             };
-            if (family != Response.Status.Family.CLIENT_ERROR) {
-                return exception.getResponse();
-            }
             String reason = exception.getResponse().getStatusInfo().getReasonPhrase();
             return Problem.of(kind, status, reason);
         }

@@ -1,6 +1,5 @@
 package io.pawfiler.platform.sample;
 
-import java.io.StringReader;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -16,7 +15,6 @@ import java.util.UUID;
 
 import io.helidon.microprofile.testing.junit5.HelidonTest;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.client.Entity;
 import jakarta.ws.rs.client.WebTarget;
@@ -154,7 +152,7 @@ class EventsIT {
     private static Set<String> idsIn(List<KafkaTopics.Record> records) {
         Set<String> ids = new HashSet<>();
         for (KafkaTopics.Record record : records) {
-            ids.add(Json.createReader(new StringReader(record.value())).readObject().getString("id"));
+            ids.add(CloudEventCodec.decode(record.value()).id());
         }
         return ids;
     }
