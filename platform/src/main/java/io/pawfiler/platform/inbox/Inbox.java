@@ -3,8 +3,8 @@ package io.pawfiler.platform.inbox;
 import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
-import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 
 import io.pawfiler.platform.events.CloudEvent;
@@ -17,7 +17,7 @@ import io.pawfiler.platform.events.CloudEvent;
 @ApplicationScoped
 public class Inbox {
 
-    @PersistenceContext
+    @Inject
     EntityManager entityManager;
 
     /**

@@ -9,7 +9,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
-import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -24,7 +23,7 @@ import io.pawfiler.platform.events.EventType;
 @ApplicationScoped
 public class Outbox {
 
-    @PersistenceContext
+    @Inject
     EntityManager entityManager;
 
     private final Event<OutboxWritten> written;

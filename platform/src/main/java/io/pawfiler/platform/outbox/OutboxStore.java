@@ -5,15 +5,15 @@ import java.time.ZoneOffset;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
-import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 
 /** The relay's queries on the outbox table, each in a short transaction of its own. */
 @ApplicationScoped
 class OutboxStore {
 
-    @PersistenceContext
+    @Inject
     EntityManager entityManager;
 
     @Transactional(Transactional.TxType.REQUIRES_NEW)

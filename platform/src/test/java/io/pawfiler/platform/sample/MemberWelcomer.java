@@ -5,7 +5,6 @@ import java.util.concurrent.CompletionStage;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
-import jakarta.persistence.PersistenceContext;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
@@ -21,7 +20,7 @@ public class MemberWelcomer {
     @Inject
     EventConsumer events;
 
-    @PersistenceContext
+    @Inject
     EntityManager entityManager;
 
     @Incoming("user-registered")

@@ -5,7 +5,6 @@ import java.util.Map;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
-import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -25,7 +24,7 @@ import io.pawfiler.platform.outbox.Outbox;
 @RequestScoped
 public class NoteResource {
 
-    @PersistenceContext
+    @Inject
     EntityManager entityManager;
 
     @Inject
