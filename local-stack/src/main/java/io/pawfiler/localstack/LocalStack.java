@@ -40,7 +40,7 @@ public final class LocalStack implements AutoCloseable {
     private String jdbcUrl;
     private String dbUser;
     private String dbPassword;
-    private final Map<ServiceDefinition, Process> services = new LinkedHashMap<>();
+    private final Map<ServiceDefinition, ServiceProcess> services = new LinkedHashMap<>();
 
     public LocalStack(Path root, Path stateDir, int postgresPort, int kafkaPort) {
         this.root = root.toAbsolutePath();
@@ -65,8 +65,8 @@ public final class LocalStack implements AutoCloseable {
                 services.put(service, launch(service));
             }
         }
-        for (Map.Entry<ServiceDefinition, Process> entry : services.entrySet()) {
-            awaitReady(entry.getKey(), entry.getValue());
+        for (ServiceProcess process : services.values()) {
+            process.awaitReady(Duration.ofSeconds(60));
         }
         return this;
     }
@@ -100,50 +100,32 @@ public final class LocalStack implements AutoCloseable {
         jdbcUrl = "jdbc:postgresql://localhost:" + postgresPort + "/" + DATABASE;
     }
 
-    private Process launch(ServiceDefinition service) throws IOException {
-        String classpath = service.classes(root) + java.io.File.pathSeparator
-                + Files.readString(service.classpathFile(root), StandardCharsets.UTF_8).trim();
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-cp", classpath,
-                "io.helidon.microprofile.cdi.Main"));
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .directory(root.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(logFile(service.name()).toFile());
-        Map<String, String> env = builder.environment();
-        env.put("SERVER_PORT", String.valueOf(service.port()));
+    private ServiceProcess launch(ServiceDefinition service) throws IOException {
+        Map<String, String> env = new LinkedHashMap<>();
         env.put("PAWFILER_DB_URL", jdbcUrl);
         env.put("PAWFILER_DB_USER", dbUser);
         env.put("PAWFILER_DB_PASSWORD", dbPassword);
         env.put("PAWFILER_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
-        return builder.start();
+        if (service.name().equals("auth-service") && System.getenv("PAWFILER_AUTH_KEY_ENCRYPTION_SECRET") == null) {
+            env.put("PAWFILER_AUTH_KEY_ENCRYPTION_SECRET", localSecret("auth-key-encryption-secret"));
+        }
+        return ServiceProcess.start(root, service, service.port(), env, logFile(service.name()));
     }
 
-    private void awaitReady(ServiceDefinition service, Process process) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException(service.name() + " exited; see " + logFile(service.name()));
-            }
-            if (httpStatus("http://localhost:" + service.port() + "/health/ready") == 200) {
-                return;
-            }
-            Thread.sleep(200);
+    /**
+     * A secret for this machine's stack, made on first use and kept in {@code .pawfiler/secrets} (owner-only), so
+     * no secret lives in the repository and data encrypted with it stays readable across restarts.
+     */
+    private String localSecret(String name) throws IOException {
+        Path file = stateDir.resolve("secrets").resolve(name);
+        if (!Files.exists(file)) {
+            Files.createDirectories(file.getParent());
+            byte[] random = new byte[32];
+            new java.security.SecureRandom().nextBytes(random);
+            Files.writeString(file, java.util.HexFormat.of().formatHex(random));
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         }
-        throw new IllegalStateException(service.name() + " not ready after 60 s; see " + logFile(service.name()));
-    }
-
-    private static int httpStatus(String url) {
-        try {
-            HttpURLConnection connection = (HttpURLConnection) URI.create(url).toURL().openConnection();
-            connection.setConnectTimeout(500);
-            connection.setReadTimeout(2000);
-            return connection.getResponseCode();
-        } catch (IOException e) {
-            return -1;
-        }
+        return Files.readString(file).trim();
     }
 
     public Path logFile(String component) {
@@ -166,24 +148,16 @@ public final class LocalStack implements AutoCloseable {
         return kafka.bootstrapServers();
     }
 
-    public Map<ServiceDefinition, Process> services() {
+    public Map<ServiceDefinition, ServiceProcess> services() {
         return services;
     }
 
     /** Stops services first (they flush their outbox and close consumers), then Kafka, then PostgreSQL. */
     @Override
     public void close() {
-        services.values().forEach(Process::destroy);
-        services.values().forEach(process -> {
-            try {
-                if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
-        });
+        // SIGTERM to all first so they shut down in parallel, then wait for each.
+        services.values().forEach(service -> service.process().destroy());
+        services.values().forEach(ServiceProcess::close);
         if (kafka != null) {
             kafka.stop();
         }
