@@ -24,7 +24,9 @@ public record ServiceDefinition(String name, String module, int port, String sch
         return projectRoot.resolve(module).resolve("target/classes");
     }
 
+    /** Built, and an application (not a module still waiting for its code): it has its own configuration. */
     public boolean isBuilt(Path projectRoot) {
-        return Files.isRegularFile(classpathFile(projectRoot)) && Files.isDirectory(classes(projectRoot));
+        return Files.isRegularFile(classpathFile(projectRoot))
+                && Files.isRegularFile(classes(projectRoot).resolve("META-INF/microprofile-config.properties"));
     }
 }

@@ -33,8 +33,13 @@ public final class Problem {
     public static Response of(ErrorKind kind, int httpStatus, String detail) {
         return Response.status(httpStatus)
                 .type(MEDIA_TYPE)
-                .entity(base(kind, detail, httpStatus).build().toString())
+                .entity(body(kind, httpStatus, detail))
                 .build();
+    }
+
+    /** The problem document alone, for responses built elsewhere (see {@link SecurityProblems}). */
+    public static String body(ErrorKind kind, int httpStatus, String detail) {
+        return base(kind, detail, httpStatus).build().toString();
     }
 
     /** A 500 that tells the client an incident id to quote, and nothing about the server's internals. */

@@ -286,7 +286,9 @@ class AuthServiceIT {
         assertEquals(Status.Code.PERMISSION_DENIED, denied.getStatus().getCode());
         assertEquals(other, auth(adminToken()).getProfile(GetProfileRequest.newBuilder().setUserId(other).build()).getId());
 
-        assertEquals(401, target.path("/auth/me").request().get().getStatus());
+        Response noToken = target.path("/auth/me").request().get();
+        assertEquals("Bearer", noToken.getHeaderString("WWW-Authenticate"));
+        assertProblem(noToken, 401, null);
         StatusRuntimeException anonymous = assertThrows(StatusRuntimeException.class,
                 () -> auth(null).getProfile(GetProfileRequest.getDefaultInstance()));
         assertEquals(Status.Code.UNAUTHENTICATED, anonymous.getStatus().getCode());
@@ -337,8 +339,8 @@ class AuthServiceIT {
         assertTrue(before.size() >= 2, "the next key is published ahead: " + before);
 
         // only admins may rotate
-        assertEquals(403, target.path("/auth/admin/signing-keys/rotate").request()
-                .header("Authorization", "Bearer " + oldToken).post(Entity.json("")).getStatus());
+        assertProblem(target.path("/auth/admin/signing-keys/rotate").request()
+                .header("Authorization", "Bearer " + oldToken).post(Entity.json("")), 403, null);
         Response rotated = target.path("/auth/admin/signing-keys/rotate").request()
                 .header("Authorization", "Bearer " + adminToken()).post(Entity.json(""));
         assertEquals(200, rotated.getStatus());
