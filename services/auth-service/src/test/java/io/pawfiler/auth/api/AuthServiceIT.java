@@ -77,6 +77,9 @@ class AuthServiceIT {
     @Inject
     WebTarget target;
 
+    @Inject
+    io.pawfiler.auth.service.SessionService sessions;
+
     @AfterAll
     static void closeChannel() throws InterruptedException {
         if (channel != null) {
@@ -251,6 +254,27 @@ class AuthServiceIT {
         assertProblem(post("/auth/refresh", refreshBody(b.getString("refresh_token")), null), 401, null);
         assertProblem(post("/auth/logout", Json.createObjectBuilder().add("all_sessions", true).build(), null), 401,
                 null);
+    }
+
+    @Test
+    void sessionsExpiredLongAgoArePurged() throws Exception {
+        JsonObject session = signup(uniqueEmail(), "password-123");
+        String userId = session.getJsonObject("user").getString("id");
+        try (var connection = RealInfrastructure.currentDatabase().connect();
+             var expire = connection.prepareStatement(
+                     "UPDATE auth.sessions SET expires_at = now() - interval '2 days' WHERE user_id = ?")) {
+            expire.setString(1, userId);
+            assertEquals(1, expire.executeUpdate());
+        }
+        assertTrue(sessions.purgeExpired(Duration.ofDays(1)) >= 1);
+        try (var connection = RealInfrastructure.currentDatabase().connect();
+             var count = connection.prepareStatement("SELECT count(*) FROM auth.sessions WHERE user_id = ?")) {
+            count.setString(1, userId);
+            var rows = count.executeQuery();
+            rows.next();
+            assertEquals(0, rows.getInt(1));
+        }
+        assertProblem(post("/auth/refresh", refreshBody(session.getString("refresh_token")), null), 401, null);
     }
 
     // ---------------------------------------------------------------- profile
