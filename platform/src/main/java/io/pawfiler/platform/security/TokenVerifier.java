@@ -30,18 +30,32 @@ import io.pawfiler.platform.errors.ApiException;
 @ApplicationScoped
 public class TokenVerifier {
 
-    private static final Duration MIN_REFETCH_INTERVAL = Duration.ofSeconds(10);
-
     private final String jwksLocation;
     private final String issuer;
+    /** Unknown key ids trigger a fetch at most this often, so garbage tokens cannot hammer auth-service. */
+    private final Duration minRefetchInterval;
     private volatile JwkKeys keys;
     private volatile Instant lastFetch = Instant.EPOCH;
 
     @Inject
     TokenVerifier(@ConfigProperty(name = "mp.jwt.verify.publickey.location") String jwksLocation,
-                  @ConfigProperty(name = "mp.jwt.verify.issuer") String issuer) {
+                  @ConfigProperty(name = "mp.jwt.verify.issuer") String issuer,
+                  @ConfigProperty(name = "pawfiler.security.jwks-refetch-interval", defaultValue = "PT10S")
+                  Duration minRefetchInterval) {
         this.jwksLocation = jwksLocation;
         this.issuer = issuer;
+        this.minRefetchInterval = minRefetchInterval;
+    }
+
+    /**
+     * The key ids auth-service publishes, fetched again first when {@code wantedKeyId} is not among them (subject
+     * to the refetch interval). Lets MP JWT, which loads the JWKS only once, learn about rotated keys.
+     */
+    public java.util.Set<String> keyIdsIncluding(String wantedKeyId) {
+        return keysFor(wantedKeyId).keys().stream()
+                .map(jwk -> jwk.keyId())
+                .filter(java.util.Objects::nonNull)
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
 
     /**
@@ -80,7 +94,7 @@ public class TokenVerifier {
             return known;
         }
         synchronized (this) {
-            if (keys == null || (Instant.now().isAfter(lastFetch.plus(MIN_REFETCH_INTERVAL))
+            if (keys == null || (!Instant.now().isBefore(lastFetch.plus(minRefetchInterval))
                     && keyId != null && keys.forKeyId(keyId).isEmpty())) {
                 keys = fetch();
                 lastFetch = Instant.now();

@@ -376,10 +376,19 @@ class AuthServiceIT {
         assertTrue(after.contains(oldKid), "retired key stays until its tokens expire: " + after);
         assertTrue(after.contains(newKid));
 
-        String newToken = json(post("/auth/refresh", refreshBody(session.getString("refresh_token")), null))
+        String refreshed = json(post("/auth/refresh", refreshBody(session.getString("refresh_token")), null))
                 .getString("token");
-        assertEquals(newKid, SignedJWT.parse(newToken).getHeader().getKeyID());
-        for (String token : List.of(oldToken, newToken)) {
+        assertEquals(newKid, SignedJWT.parse(refreshed).getHeader().getKeyID());
+
+        // A second rotation activates a key created after this server's MP JWT first loaded the JWKS:
+        // platform's provider must notice the new kid and reload (Helidon's alone never would).
+        String newestKid = json(target.path("/auth/admin/signing-keys/rotate").request()
+                .header("Authorization", "Bearer " + adminToken()).post(Entity.json(""))).getString("signing_key_id");
+        assertFalse(before.contains(newestKid), "created after the first JWKS load");
+        String newest = json(post("/auth/login", loginBody(session.getJsonObject("user").getString("email"),
+                "password-123"), null)).getString("token");
+        assertEquals(newestKid, SignedJWT.parse(newest).getHeader().getKeyID());
+        for (String token : List.of(oldToken, refreshed, newest)) {
             assertEquals(200, target.path("/auth/me").request().header("Authorization", "Bearer " + token).get()
                     .getStatus(), "REST (MP JWT) accepts " + token);
             assertEquals(session.getJsonObject("user").getString("id"),

@@ -32,6 +32,8 @@ public class AuthServiceSetup implements BeforeAllCallback {
         System.setProperty("pawfiler.admin.email", ADMIN_EMAIL);
         System.setProperty("pawfiler.admin.password", ADMIN_PASSWORD);
         System.setProperty("pawfiler.auth.login.max-failures", String.valueOf(MAX_FAILURES));
+        // a rotated key is looked up at once (production: at most every 10 s)
+        System.setProperty("pawfiler.security.jwks-refetch-interval", "PT0S");
     }
 
     private static int freePort() {
