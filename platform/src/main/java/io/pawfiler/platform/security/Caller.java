@@ -39,4 +39,12 @@ public record Caller(String userId, Set<String> roles) {
         }
         throw ApiException.permissionDenied("user_id must be your own");
     }
+
+    /**
+     * The user a request acts for when a {@code user_id} in it is only a hint the original frontend sends: an
+     * admin's names the subject, anyone else's is ignored and the caller acts for themself.
+     */
+    public String subjectOrAdminChoice(String requestedUserId) {
+        return isAdmin() && requestedUserId != null && !requestedUserId.isBlank() ? requestedUserId : userId;
+    }
 }

@@ -146,7 +146,7 @@ class EventsIT {
     }
 
     private Response addNote(String user, String text) {
-        return target.path("/notes").request().post(Entity.json(Map.of("userId", user, "text", text)));
+        return target.path("/notes").request().post(Entity.json(Map.of("user_id", user, "text", text)));
     }
 
     private static Set<String> idsIn(List<KafkaTopics.Record> records) {

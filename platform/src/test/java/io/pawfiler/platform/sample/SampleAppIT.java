@@ -171,7 +171,7 @@ class SampleAppIT {
     @Test
     void restErrorsAreProblemJsonNamingTheField() {
         Response response = target.path("/notes").request()
-                .post(jakarta.ws.rs.client.Entity.json(Map.of("userId", "u-1", "text", "")));
+                .post(jakarta.ws.rs.client.Entity.json(Map.of("user_id", "u-1", "text", "")));
         assertEquals(400, response.getStatus());
         assertEquals("application/problem+json", response.getMediaType().toString());
         String body = response.readEntity(String.class);

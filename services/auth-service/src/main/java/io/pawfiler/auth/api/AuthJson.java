@@ -9,7 +9,7 @@ import io.pawfiler.auth.domain.Roles;
 import io.pawfiler.auth.service.Authenticated;
 import io.pawfiler.auth.store.User;
 
-/** The JSON bodies of the REST API (snake_case on the wire, see {@link JsonConfig}). */
+/** The JSON bodies of the REST API (snake_case on the wire, see platform's SnakeCaseJson). */
 public final class AuthJson {
 
     private AuthJson() {

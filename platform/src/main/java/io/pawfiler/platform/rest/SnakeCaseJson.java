@@ -1,5 +1,6 @@
-package io.pawfiler.auth.api;
+package io.pawfiler.platform.rest;
 
+import jakarta.enterprise.context.Dependent;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 import jakarta.json.bind.JsonbConfig;
@@ -7,9 +8,14 @@ import jakarta.json.bind.config.PropertyNamingStrategy;
 import jakarta.ws.rs.ext.ContextResolver;
 import jakarta.ws.rs.ext.Provider;
 
-/** REST bodies use the proto field names (snake_case), as the original frontend sends and reads them. */
+/**
+ * JSON-B for every REST body: snake_case names, the proto field names the original frontend sends and reads
+ * ({@code avatarEmoji} in Java is {@code avatar_emoji} on the wire).
+ */
+// @Dependent, not @ApplicationScoped: Jersey must see the class itself, not a client proxy, to match ContextResolver<Jsonb>
 @Provider
-public class JsonConfig implements ContextResolver<Jsonb> {
+@Dependent
+public class SnakeCaseJson implements ContextResolver<Jsonb> {
 
     private final Jsonb jsonb = JsonbBuilder.create(new JsonbConfig()
             .withPropertyNamingStrategy(PropertyNamingStrategy.LOWER_CASE_WITH_UNDERSCORES));

@@ -1,0 +1,40 @@
+package io.pawfiler.quiz.events;
+
+import java.time.Instant;
+import java.util.concurrent.CompletionStage;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+import io.pawfiler.api.events.UserRegistered;
+import io.pawfiler.platform.events.CloudEvent;
+import io.pawfiler.platform.events.EventType;
+import io.pawfiler.platform.inbox.EventConsumer;
+import io.pawfiler.quiz.store.QuizStore;
+
+/** user.registered → the player's profile with nickname and avatar (once, however often it is delivered). */
+@ApplicationScoped
+public class ProfileRegistration {
+
+    @Inject
+    EventConsumer events;
+
+    @Inject
+    QuizStore store;
+
+    @Incoming("user-registered")
+    public CompletionStage<Void> onUserRegistered(Message<String> message) {
+        return events.consume(message, "quiz.create-profile", EventType.USER_REGISTERED, this::createProfile);
+    }
+
+    private void createProfile(CloudEvent event) {
+        UserRegistered registered = event.dataAs(UserRegistered.class);
+        if (registered.getUserId().isBlank()) {
+            throw new IllegalArgumentException("user.registered " + event.id() + " has no user_id");
+        }
+        store.registerProfile(registered.getUserId(), registered.getNickname(), registered.getAvatarEmoji(),
+                Instant.now());
+    }
+}

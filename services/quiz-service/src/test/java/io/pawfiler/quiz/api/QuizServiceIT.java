@@ -1,0 +1,410 @@
+package io.pawfiler.quiz.api;
+
+import java.io.StringReader;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import com.google.protobuf.Timestamp;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.MetadataUtils;
+import io.helidon.microprofile.testing.junit5.HelidonTest;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.ws.rs.client.Entity;
+import jakarta.ws.rs.client.WebTarget;
+import jakarta.ws.rs.core.Response;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import io.pawfiler.api.events.QuizAnswered;
+import io.pawfiler.api.events.UserRegistered;
+import io.pawfiler.api.events.XpEarned;
+import io.pawfiler.api.quiz.GetQuestionStatsRequest;
+import io.pawfiler.api.quiz.GetRandomQuestionRequest;
+import io.pawfiler.api.quiz.GetRankingRequest;
+import io.pawfiler.api.quiz.GetRankingResponse;
+import io.pawfiler.api.quiz.GetUserProfileRequest;
+import io.pawfiler.api.quiz.GetUserStatsRequest;
+import io.pawfiler.api.quiz.QuestionType;
+import io.pawfiler.api.quiz.QuizQuestion;
+import io.pawfiler.api.quiz.QuizServiceGrpc;
+import io.pawfiler.api.quiz.QuizStats;
+import io.pawfiler.api.quiz.SubmitAnswerRequest;
+import io.pawfiler.api.quiz.SubmitAnswerResponse;
+import io.pawfiler.api.quiz.UserProfile;
+import io.pawfiler.platform.events.CloudEvent;
+import io.pawfiler.platform.events.CloudEventCodec;
+import io.pawfiler.platform.events.EventType;
+import io.pawfiler.testing.RealInfrastructure;
+import io.pawfiler.testing.jwt.TestTokens;
+import io.pawfiler.testing.kafka.KafkaTopics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** quiz-service over real gRPC and REST, with real PostgreSQL and Kafka. */
+@ExtendWith(RealInfrastructure.class)
+@HelidonTest
+class QuizServiceIT {
+
+    /** Seeded (002-seed-questions.sql): easy MULTIPLE_CHOICE, correct_index 0. */
+    private static final String EASY_CHOICE = "00000000-0000-4000-8000-000000000001";
+    /** Seeded: easy TRUE_FALSE, correct_answer true. */
+    private static final String EASY_TRUE = "00000000-0000-4000-8000-000000000007";
+
+    private static ManagedChannel channel;
+
+    @Inject
+    WebTarget target;
+
+    @AfterAll
+    static void closeChannel() throws InterruptedException {
+        if (channel != null) {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aDrawnQuestionCarriesNoAnswerAndTheAnswerRevealsItAndGrantsRewards() {
+        String user = newUser();
+        var quiz = quiz(user);
+        for (int i = 0; i < 8; i++) {
+            QuizQuestion question = quiz.getRandomQuestion(GetRandomQuestionRequest.getDefaultInstance());
+            assertFalse(question.hasCorrectIndex(), "no correct_index before answering");
+            assertFalse(question.hasCorrectAnswer());
+            assertFalse(question.hasCorrectSide());
+            assertEquals(0, question.getCorrectRegionsCount());
+            assertFalse(question.hasTolerance());
+            assertEquals("", question.getExplanation());
+            assertFalse(question.getDrawId().isBlank());
+            assertEquals(100, question.getMaxEnergy());
+        }
+        QuizQuestion trueFalse = quiz.getRandomQuestion(GetRandomQuestionRequest.newBuilder()
+                .setType(QuestionType.TRUE_FALSE).setDifficulty("easy").build());
+        assertEquals(QuestionType.TRUE_FALSE, trueFalse.getType());
+        assertEquals("easy", trueFalse.getDifficulty());
+
+        SubmitAnswerResponse answer = quiz.submitAnswer(SubmitAnswerRequest.newBuilder()
+                .setQuestionId(EASY_CHOICE).setSelectedIndex(0).build());
+        assertTrue(answer.getCorrect());
+        assertEquals(10, answer.getXpEarned());
+        assertEquals(5, answer.getCoinsEarned());
+        assertEquals(0, answer.getCorrectIndex());
+        assertFalse(answer.getExplanation().isBlank());
+        assertEquals(1, answer.getStreakCount());
+        assertEquals("알 Lv.1", answer.getTierName());
+        assertEquals(10, answer.getTotalExp());
+        assertEquals(505, answer.getTotalCoins());
+        assertEquals(95, answer.getEnergy());
+
+        SubmitAnswerResponse wrong = quiz.submitAnswer(SubmitAnswerRequest.newBuilder()
+                .setQuestionId(EASY_TRUE).setSelectedAnswer(false).build());
+        assertFalse(wrong.getCorrect());
+        assertEquals(0, wrong.getXpEarned());
+        assertTrue(wrong.getCorrectAnswer());
+        assertEquals(0, wrong.getStreakCount());
+
+        QuizStats stats = quiz.getUserStats(GetUserStatsRequest.getDefaultInstance());
+        assertEquals(2, stats.getTotalAnswered());
+        assertEquals(1, stats.getCorrectCount());
+        assertEquals(0.5, stats.getCorrectRate());
+        assertEquals(1, stats.getBestStreak());
+        assertEquals(90, stats.getEnergy());
+
+        // bad input names the field; an unknown question is NOT_FOUND; nothing was charged for either
+        StatusRuntimeException outOfRange = assertThrows(StatusRuntimeException.class, () -> quiz.submitAnswer(
+                SubmitAnswerRequest.newBuilder().setQuestionId(EASY_CHOICE).setSelectedIndex(9).build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, outOfRange.getStatus().getCode());
+        assertTrue(outOfRange.getStatus().getDescription().startsWith("selected_index"));
+        assertEquals(Status.Code.NOT_FOUND, assertThrows(StatusRuntimeException.class, () -> quiz.submitAnswer(
+                SubmitAnswerRequest.newBuilder().setQuestionId("nope").setSelectedIndex(0).build())).getStatus().getCode());
+        assertEquals(90, quiz.getUserStats(GetUserStatsRequest.getDefaultInstance()).getEnergy());
+    }
+
+    @Test
+    void answersPublishQuizAnsweredAndXpEarnedCloudEvents() {
+        String user = newUser();
+        SubmitAnswerResponse answer = quiz(user).submitAnswer(SubmitAnswerRequest.newBuilder()
+                .setQuestionId(EASY_CHOICE).setSelectedIndex(0).setAttemptId("evt-" + user).build());
+        List<KafkaTopics.Record> answered = KafkaTopics.readUntil(EventType.QUIZ_ANSWERED.topic(), Duration.ofSeconds(20),
+                records -> records.stream().anyMatch(r -> user.equals(r.key())));
+        CloudEvent event = CloudEventCodec.decode(answered.stream().filter(r -> user.equals(r.key())).findFirst()
+                .orElseThrow().value());
+        assertEquals(user, event.subject());
+        QuizAnswered payload = event.dataAs(QuizAnswered.class);
+        assertEquals(EASY_CHOICE, payload.getQuestionId());
+        assertEquals("evt-" + user, payload.getAttemptId());
+        assertTrue(payload.getCorrect());
+        assertEquals(10, payload.getXpEarned());
+        assertEquals("easy", payload.getDifficulty());
+        assertEquals("MULTIPLE_CHOICE", payload.getQuestionType());
+
+        List<KafkaTopics.Record> earned = KafkaTopics.readUntil(EventType.XP_EARNED.topic(), Duration.ofSeconds(20),
+                records -> records.stream().anyMatch(r -> user.equals(r.key())));
+        XpEarned xp = CloudEventCodec.decode(earned.stream().filter(r -> user.equals(r.key())).findFirst()
+                .orElseThrow().value()).dataAs(XpEarned.class);
+        assertEquals(10, xp.getXp());
+        assertEquals(5, xp.getCoins());
+        assertEquals(answer.getTotalExp(), xp.getTotalXp());
+        assertEquals(505, xp.getTotalCoins());
+        assertEquals("quiz.correct", xp.getReason());
+    }
+
+    @Test
+    void aRepeatedAttemptReturnsTheFirstResultAndGrantsNothingAgain() {
+        String user = newUser();
+        var quiz = quiz(user);
+        SubmitAnswerRequest request = SubmitAnswerRequest.newBuilder().setQuestionId(EASY_CHOICE).setSelectedIndex(0)
+                .setAttemptId("attempt-1").build();
+        SubmitAnswerResponse first = quiz.submitAnswer(request);
+        SubmitAnswerResponse again = quiz.submitAnswer(request);
+        assertFalse(first.getReplayed());
+        assertTrue(again.getReplayed());
+        assertEquals(first.toBuilder().setReplayed(true).build(), again);
+
+        // the same draw answered twice without an attempt id: one answer
+        QuizQuestion drawn = quiz.getRandomQuestion(GetRandomQuestionRequest.newBuilder()
+                .setType(QuestionType.TRUE_FALSE).build());
+        SubmitAnswerRequest byDraw = SubmitAnswerRequest.newBuilder().setQuestionId(drawn.getId())
+                .setSelectedAnswer(true).setDrawId(drawn.getDrawId()).build();
+        SubmitAnswerResponse drawFirst = quiz.submitAnswer(byDraw);
+        assertTrue(quiz.submitAnswer(byDraw).getReplayed());
+
+        QuizStats stats = quiz.getUserStats(GetUserStatsRequest.getDefaultInstance());
+        assertEquals(2, stats.getTotalAnswered(), "two distinct answers");
+        assertEquals(90, stats.getEnergy());
+        assertEquals(drawFirst.getTotalExp(), stats.getTotalExp());
+
+        // a draw is bound to its question and its user
+        StatusRuntimeException otherQuestion = assertThrows(StatusRuntimeException.class, () -> quiz.submitAnswer(
+                SubmitAnswerRequest.newBuilder().setQuestionId(EASY_CHOICE).setSelectedIndex(0)
+                        .setDrawId(drawn.getDrawId()).setAttemptId("other").build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, otherQuestion.getStatus().getCode());
+        StatusRuntimeException otherUser = assertThrows(StatusRuntimeException.class, () -> quiz(newUser()).submitAnswer(
+                SubmitAnswerRequest.newBuilder().setQuestionId(drawn.getId()).setSelectedAnswer(true)
+                        .setDrawId(drawn.getDrawId()).build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, otherUser.getStatus().getCode());
+    }
+
+    @Test
+    void fiftyConcurrentAnswersOfOnePlayerAllCount() throws Exception {
+        String user = newUser();
+        var quiz = quiz(user);
+        quiz.getUserProfile(GetUserProfileRequest.getDefaultInstance());
+        setEnergy(user, 300, 300);
+        ExecutorService pool = Executors.newFixedThreadPool(50);
+        try {
+            List<Callable<SubmitAnswerResponse>> calls = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                calls.add(() -> quiz.submitAnswer(SubmitAnswerRequest.newBuilder()
+                        .setQuestionId(EASY_CHOICE).setSelectedIndex(0).build()));
+            }
+            List<SubmitAnswerResponse> responses = new ArrayList<>();
+            for (Future<SubmitAnswerResponse> future : pool.invokeAll(calls)) {
+                responses.add(future.get(60, TimeUnit.SECONDS));
+            }
+            // each answer saw a different streak: 1..50, exactly once each
+            assertEquals(50, responses.stream().map(SubmitAnswerResponse::getStreakCount).distinct().count());
+        } finally {
+            pool.shutdownNow();
+        }
+        // 50 x 10 XP + 10 streak bonuses (5th, 10th ... 50th) x 20; 500 + 50 x 5 coins; 50 x 5 energy
+        QuizStats stats = quiz.getUserStats(GetUserStatsRequest.getDefaultInstance());
+        assertEquals(50, stats.getTotalAnswered());
+        assertEquals(700, stats.getTotalExp());
+        assertEquals(750, stats.getTotalCoins());
+        assertEquals(50, stats.getEnergy());
+        assertEquals(50, stats.getCurrentStreak());
+    }
+
+    @Test
+    void runningOutOfEnergyIsResourceExhaustedWithTheCurrentEnergy() {
+        String user = newUser();
+        var quiz = quiz(user);
+        quiz.getUserProfile(GetUserProfileRequest.getDefaultInstance());
+        setEnergy(user, 7, 100);
+        assertEquals(2, quiz.submitAnswer(SubmitAnswerRequest.newBuilder().setQuestionId(EASY_CHOICE)
+                .setSelectedIndex(1).build()).getEnergy());
+        StatusRuntimeException exhausted = assertThrows(StatusRuntimeException.class, () -> quiz.submitAnswer(
+                SubmitAnswerRequest.newBuilder().setQuestionId(EASY_CHOICE).setSelectedIndex(0).build()));
+        assertEquals(Status.Code.RESOURCE_EXHAUSTED, exhausted.getStatus().getCode());
+        assertEquals("insufficient_energy:2", exhausted.getStatus().getDescription());
+        assertEquals(1, quiz.getUserStats(GetUserStatsRequest.getDefaultInstance()).getTotalAnswered(), "not recorded");
+    }
+
+    @Test
+    void userRegisteredCreatesTheProfileOnceEvenWhenDeliveredTwice() throws Exception {
+        String user = "reg-" + UUID.randomUUID();
+        CloudEvent registered = new CloudEvent(UUID.randomUUID().toString(), "/auth-service",
+                EventType.USER_REGISTERED, Instant.now(), user, UserRegistered.newBuilder()
+                .setUserId(user).setNickname("고양이").setAvatarEmoji("🐱")
+                .setRegisteredAt(Timestamp.newBuilder().setSeconds(Instant.now().getEpochSecond())).build());
+        String encoded = CloudEventCodec.encode(registered);
+        KafkaTopics.send(EventType.USER_REGISTERED.topic(), user, encoded);
+        KafkaTopics.send(EventType.USER_REGISTERED.topic(), user, encoded);
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (countRows("SELECT count(*) FROM quiz.inbox_event WHERE event_id = '" + registered.id() + "'") == 0
+                && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        Thread.sleep(1000); // let the duplicate arrive too
+        assertEquals(1, countRows("SELECT count(*) FROM quiz.user_profiles WHERE user_id = '" + user + "'"));
+        UserProfile profile = quiz(user).getUserProfile(GetUserProfileRequest.getDefaultInstance());
+        assertEquals("고양이", profile.getNickname());
+        assertEquals("🐱", profile.getAvatarEmoji());
+        assertEquals(500, profile.getTotalCoins());
+        assertEquals(100, profile.getEnergy());
+        assertEquals("알 Lv.1", profile.getTierName());
+    }
+
+    @Test
+    void rankingListsTopPlayersAndTheCallersOwnRank() {
+        String leader = newUser();
+        quiz(leader).submitAnswer(SubmitAnswerRequest.newBuilder().setQuestionId(EASY_CHOICE).setSelectedIndex(0).build());
+        setTier(leader, 3, 5000);
+        String me = newUser();
+        GetRankingResponse ranking = quiz(me).getRanking(GetRankingRequest.newBuilder().setSortBy("tier").setLimit(3).build());
+        assertEquals(leader, ranking.getEntries(0).getUserId());
+        assertEquals("불사조", ranking.getEntries(0).getTier());
+        assertEquals(1, ranking.getEntries(0).getRank());
+        assertTrue(ranking.getEntriesCount() <= 3);
+        assertEquals(me, ranking.getMyEntry().getUserId());
+        assertTrue(ranking.getMyEntry().getRank() > 1);
+        assertTrue(ranking.getTotalRanked() >= 2);
+
+        var stats = quiz(me).getQuestionStats(GetQuestionStatsRequest.newBuilder().setQuestionId(EASY_CHOICE).build());
+        assertEquals(EASY_CHOICE, stats.getStats(0).getId());
+        assertTrue(stats.getStats(0).getTotalAttempts() >= 1);
+    }
+
+    @Test
+    void aUserIdInARequestOnlyCountsForAdmins() {
+        String player = newUser();
+        String other = newUser();
+        quiz(player).submitAnswer(SubmitAnswerRequest.newBuilder().setQuestionId(EASY_CHOICE).setSelectedIndex(0)
+                .setUserId(other).build());
+        assertEquals(1, quiz(player).getUserStats(GetUserStatsRequest.getDefaultInstance()).getTotalAnswered());
+        assertEquals(0, quiz(other).getUserStats(GetUserStatsRequest.getDefaultInstance()).getTotalAnswered());
+        var admin = quiz(TestTokens.shared().token("admin-1", "user", "admin"));
+        assertEquals(1, admin.getUserStats(GetUserStatsRequest.newBuilder().setUserId(player).build()).getTotalAnswered());
+        StatusRuntimeException anonymous = assertThrows(StatusRuntimeException.class, () -> QuizServiceGrpc
+                .newBlockingStub(channel()).getUserStats(GetUserStatsRequest.getDefaultInstance()));
+        assertEquals(Status.Code.UNAUTHENTICATED, anonymous.getStatus().getCode());
+    }
+
+    @Test
+    void adminsManageQuestionsOverRest() {
+        String admin = TestTokens.shared().token("admin-1", "user", "admin");
+        JsonObject question = Json.createObjectBuilder()
+                .add("type", "COMPARISON").add("media_type", "IMAGE").add("media_url", "https://cdn.pawfiler.io/t/a.jpg")
+                .add("comparison_media_url", "https://cdn.pawfiler.io/t/b.jpg").add("difficulty", "hard")
+                .add("category", "test").add("explanation", "왼쪽이 합성").add("correct_side", "left").build();
+
+        assertEquals(401, target.path("/admin/questions").request().post(Entity.json(question.toString())).getStatus());
+        Response forbidden = target.path("/admin/questions").request()
+                .header("Authorization", "Bearer " + TestTokens.shared().token(newUser(), "user"))
+                .post(Entity.json(question.toString()));
+        assertEquals(403, forbidden.getStatus());
+
+        Response created = target.path("/admin/questions").request().header("Authorization", "Bearer " + admin)
+                .post(Entity.json(question.toString()));
+        JsonObject createdBody = json(created);
+        assertEquals(201, created.getStatus(), createdBody.toString());
+        String id = createdBody.getString("id");
+
+        Response invalid = target.path("/admin/questions").request().header("Authorization", "Bearer " + admin)
+                .post(Entity.json(Json.createObjectBuilder(question).add("correct_side", "middle").build().toString()));
+        assertEquals(400, invalid.getStatus());
+        assertEquals("correct_side", json(invalid).getString("field"));
+
+        String player = newUser();
+        SubmitAnswerResponse answered = quiz(player).submitAnswer(SubmitAnswerRequest.newBuilder().setQuestionId(id)
+                .setSelectedSide("left").build());
+        assertTrue(answered.getCorrect());
+        assertEquals(50, answered.getXpEarned());
+
+        assertEquals(204, target.path("/admin/questions/" + id).request().header("Authorization", "Bearer " + admin)
+                .delete().getStatus());
+        for (int i = 0; i < 10; i++) {
+            assertNotEquals(id, quiz(player).getRandomQuestion(GetRandomQuestionRequest.newBuilder()
+                    .setType(QuestionType.COMPARISON).setDifficulty("hard").build()).getId(), "retired");
+        }
+        String openapi = target.path("/openapi").request().accept("application/yaml").get(String.class);
+        assertTrue(openapi.contains("/admin/questions"), "OpenAPI documents the admin API");
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static String newUser() {
+        return UUID.randomUUID().toString();
+    }
+
+    private static void setEnergy(String user, int energy, int max) {
+        update("UPDATE quiz.user_profiles SET energy = " + energy + ", max_energy = " + max
+                + ", energy_refilled_at = now() WHERE user_id = '" + user + "'");
+    }
+
+    private static void setTier(String user, int tierRank, int tierXp) {
+        update("UPDATE quiz.user_profiles SET tier_rank = " + tierRank + ", tier_xp = " + tierXp
+                + " WHERE user_id = '" + user + "'");
+    }
+
+    private static void update(String sql) {
+        try (Connection connection = RealInfrastructure.currentDatabase().connect();
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            assertEquals(1, statement.executeUpdate());
+        } catch (java.sql.SQLException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static int countRows(String sql) {
+        try (Connection connection = RealInfrastructure.currentDatabase().connect();
+             var rows = connection.createStatement().executeQuery(sql)) {
+            rows.next();
+            return rows.getInt(1);
+        } catch (java.sql.SQLException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static JsonObject json(Response response) {
+        return Json.createReader(new StringReader(response.readEntity(String.class))).readObject();
+    }
+
+    private ManagedChannel channel() {
+        if (channel == null) {
+            channel = ManagedChannelBuilder.forAddress("localhost", target.getUri().getPort()).usePlaintext().build();
+        }
+        return channel;
+    }
+
+    /** A stub calling as {@code userIdOrToken} (a user id, or a ready token when it contains dots). */
+    private QuizServiceGrpc.QuizServiceBlockingStub quiz(String userIdOrToken) {
+        String token = userIdOrToken.contains(".") ? userIdOrToken : TestTokens.shared().token(userIdOrToken, "user");
+        Metadata headers = new Metadata();
+        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+        return QuizServiceGrpc.newBlockingStub(channel()).withDeadlineAfter(60, TimeUnit.SECONDS)
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+    }
+}
