@@ -1,10 +1,5 @@
 package io.pawfiler.systemtests;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
 import java.security.SecureRandom;
@@ -12,9 +7,7 @@ import java.security.SecureRandom;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
-import io.pawfiler.localstack.ServiceDefinition;
 import io.pawfiler.localstack.ServiceProcess;
-import io.pawfiler.testing.kafka.TestKafka;
 import io.pawfiler.testing.postgres.TestPostgres;
 
 /**
@@ -34,20 +27,10 @@ public class AuthServiceProcess implements BeforeAllCallback {
     public void beforeAll(ExtensionContext context) throws Exception {
         database = TestPostgres.createDatabase(context.getRequiredTestClass().getSimpleName());
         keySecret = HexFormat.of().formatHex(new SecureRandom().generateSeed(24));
-        Path root = Path.of(System.getProperty("pawfiler.root", "..")).toAbsolutePath().normalize();
-        ServiceDefinition definition = ServiceDefinition.ALL.stream()
-                .filter(s -> s.name().equals("auth-service")).findFirst().orElseThrow();
-        auth = ServiceProcess.start(root, definition, freePort(), Map.of(
-                        "PAWFILER_DB_URL", database.jdbcUrl(),
-                        "PAWFILER_DB_USER", database.user(),
-                        "PAWFILER_DB_PASSWORD", database.password(),
-                        "PAWFILER_KAFKA_BOOTSTRAP_SERVERS", TestKafka.bootstrapServers(),
-                        "PAWFILER_AUTH_KEY_ENCRYPTION_SECRET", keySecret),
-                root.resolve("system-tests/target/auth-service.log"));
+        auth = Services.start("auth-service", database, Map.of("PAWFILER_AUTH_KEY_ENCRYPTION_SECRET", keySecret));
         context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
                 .put(AuthServiceProcess.class.getName() + context.getUniqueId(),
                         (ExtensionContext.Store.CloseableResource) auth::close);
-        auth.awaitReady(Duration.ofSeconds(90));
 
         System.setProperty("mp.jwt.verify.publickey.location", auth.baseUrl() + "/.well-known/jwks.json");
         System.setProperty("mp.jwt.verify.issuer", ISSUER);
@@ -63,13 +46,5 @@ public class AuthServiceProcess implements BeforeAllCallback {
 
     public static String keySecret() {
         return keySecret;
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

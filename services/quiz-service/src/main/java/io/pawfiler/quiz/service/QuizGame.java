@@ -89,7 +89,7 @@ public class QuizGame {
         store.ensureProfile(userId, now);
         PlayerProfile profile = store.profileForUpdate(userId);
 
-        String attemptId = attemptKey(answer);
+        String attemptId = attemptKey(userId, answer);
         Optional<byte[]> earlier = store.answerResult(userId, attemptId);
         if (earlier.isPresent()) {
             return replay(earlier.get());
@@ -155,15 +155,22 @@ public class QuizGame {
         return left.isNegative() ? Duration.ofSeconds(1) : left;
     }
 
-    /** The client's attempt id, else the draw (one answer per draw), else a fresh id (no replay possible). */
-    private static String attemptKey(Answer answer) {
+    /**
+     * The client's attempt id, else the draw it names, else the player's latest draw of the question (the original
+     * frontend sends neither; a double submit then still counts once), else a fresh id.
+     */
+    private String attemptKey(String userId, Answer answer) {
         if (!isBlank(answer.attemptId())) {
             if (answer.attemptId().length() > 64) {
                 throw ApiException.invalidArgument("attempt_id", "must be at most 64 characters");
             }
             return answer.attemptId();
         }
-        return !isBlank(answer.drawId()) ? "draw:" + answer.drawId() : UUID.randomUUID().toString();
+        if (!isBlank(answer.drawId())) {
+            return "draw:" + answer.drawId();
+        }
+        return store.latestDraw(userId, answer.questionId()).map(draw -> "draw:" + draw)
+                .orElseGet(() -> UUID.randomUUID().toString());
     }
 
     private static SubmitAnswerResponse replay(byte[] stored) {

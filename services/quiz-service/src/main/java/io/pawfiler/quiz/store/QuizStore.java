@@ -120,6 +120,13 @@ public class QuizStore {
         return firstId(rows);
     }
 
+    /** The player's most recent draw of a question. */
+    public Optional<String> latestDraw(String userId, String questionId) {
+        return firstId(entityManager.createNativeQuery("SELECT id FROM question_draws WHERE user_id = ?1 "
+                        + "AND question_id = ?2 ORDER BY drawn_at DESC LIMIT 1")
+                .setParameter(1, userId).setParameter(2, questionId).getResultList());
+    }
+
     /** The stored response of an attempt already answered. */
     public Optional<byte[]> answerResult(String userId, String attemptId) {
         List<?> rows = entityManager.createNativeQuery("SELECT result FROM user_answers WHERE user_id = ?1 AND attempt_id = ?2")

@@ -1,0 +1,54 @@
+package io.pawfiler.systemtests;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import io.pawfiler.localstack.ServiceDefinition;
+import io.pawfiler.localstack.ServiceProcess;
+import io.pawfiler.testing.kafka.TestKafka;
+import io.pawfiler.testing.postgres.TestPostgres;
+
+/** Starts built services in their own JVMs against one test database (a schema each) and the test kit's Kafka. */
+final class Services {
+
+    private Services() {
+    }
+
+    static Path projectRoot() {
+        return Path.of(System.getProperty("pawfiler.root", "..")).toAbsolutePath().normalize();
+    }
+
+    /** Starts the service, waits until it is ready; {@code extraEnv} adds or overrides PAWFILER_* settings. */
+    static ServiceProcess start(String name, TestPostgres.Database database, Map<String, String> extraEnv)
+            throws IOException, InterruptedException {
+        ServiceDefinition definition = ServiceDefinition.ALL.stream()
+                .filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+        Map<String, String> env = new HashMap<>(Map.of(
+                "PAWFILER_DB_URL", database.jdbcUrl(),
+                "PAWFILER_DB_USER", database.user(),
+                "PAWFILER_DB_PASSWORD", database.password(),
+                "PAWFILER_KAFKA_BOOTSTRAP_SERVERS", TestKafka.bootstrapServers()));
+        env.putAll(extraEnv);
+        ServiceProcess process = ServiceProcess.start(projectRoot(), definition, freePort(), env,
+                projectRoot().resolve("system-tests/target/" + name + ".log"));
+        try {
+            return process.awaitReady(Duration.ofSeconds(90));
+        } catch (RuntimeException | InterruptedException e) {
+            process.close();
+            throw e;
+        }
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
