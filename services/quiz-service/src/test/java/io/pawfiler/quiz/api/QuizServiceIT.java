@@ -85,10 +85,10 @@ class QuizServiceIT {
 
     @Test
     void aDrawnQuestionCarriesNoAnswerAndTheAnswerRevealsItAndGrantsRewards() {
-        String user = newUser();
-        var quiz = quiz(user);
+        // drawing is one player's business; answering (below) another's, whose answers are not tied to draws
+        var drawer = quiz(newUser());
         for (int i = 0; i < 8; i++) {
-            QuizQuestion question = quiz.getRandomQuestion(GetRandomQuestionRequest.getDefaultInstance());
+            QuizQuestion question = drawer.getRandomQuestion(GetRandomQuestionRequest.getDefaultInstance());
             assertFalse(question.hasCorrectIndex(), "no correct_index before answering");
             assertFalse(question.hasCorrectAnswer());
             assertFalse(question.hasCorrectSide());
@@ -98,10 +98,12 @@ class QuizServiceIT {
             assertFalse(question.getDrawId().isBlank());
             assertEquals(100, question.getMaxEnergy());
         }
-        QuizQuestion trueFalse = quiz.getRandomQuestion(GetRandomQuestionRequest.newBuilder()
+        QuizQuestion trueFalse = drawer.getRandomQuestion(GetRandomQuestionRequest.newBuilder()
                 .setType(QuestionType.TRUE_FALSE).setDifficulty("easy").build());
         assertEquals(QuestionType.TRUE_FALSE, trueFalse.getType());
         assertEquals("easy", trueFalse.getDifficulty());
+
+        var quiz = quiz(newUser());
 
         SubmitAnswerResponse answer = quiz.submitAnswer(SubmitAnswerRequest.newBuilder()
                 .setQuestionId(EASY_CHOICE).setSelectedIndex(0).build());
