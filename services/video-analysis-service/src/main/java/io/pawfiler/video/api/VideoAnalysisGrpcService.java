@@ -1,0 +1,203 @@
+package io.pawfiler.video.api;
+
+import java.util.List;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
+
+import io.pawfiler.api.video.AnalysisEvent;
+import io.pawfiler.api.video.AnalysisStage;
+import io.pawfiler.api.video.AnalysisStatus;
+import io.pawfiler.api.video.DeepfakeReport;
+import io.pawfiler.api.video.GetAnalysisResultRequest;
+import io.pawfiler.api.video.GetAnalysisStatusRequest;
+import io.pawfiler.api.video.LogEntry;
+import io.pawfiler.api.video.UploadVideoRequest;
+import io.pawfiler.api.video.UploadVideoResponse;
+import io.pawfiler.api.video.VideoAnalysisServiceGrpc;
+import io.pawfiler.api.video.WatchAnalysisRequest;
+import io.pawfiler.platform.errors.ApiException;
+import io.pawfiler.platform.grpc.GrpcErrorMappingInterceptor;
+import io.pawfiler.platform.security.Caller;
+import io.pawfiler.platform.security.CallerContext;
+import io.pawfiler.video.service.TaskLedger;
+import io.pawfiler.video.service.VideoIntake;
+import io.pawfiler.video.store.TaskStore;
+
+/** {@code video_analysis.VideoAnalysisService}: streamed upload, status, result, and a live stage feed. */
+@Dependent
+public class VideoAnalysisGrpcService extends VideoAnalysisServiceGrpc.VideoAnalysisServiceImplBase {
+
+    private static final List<String> STAGES = List.of("UPLOADED", "DECODING", "DETECTING_FACES", "SCORING",
+            "COMPLETED");
+
+    @Inject
+    VideoIntake intake;
+
+    @Inject
+    TaskLedger ledger;
+
+    @Inject
+    CallerContext callers;
+
+    /** Metadata first, then chunks; the bytes go straight to a scratch file. */
+    @Override
+    public StreamObserver<UploadVideoRequest> uploadVideo(StreamObserver<UploadVideoResponse> response) {
+        Caller caller = callers.require();
+        VideoIntake.Upload upload = intake.begin();
+        return new StreamObserver<>() {
+            private String filename = "upload";
+            private String contentType = "application/octet-stream";
+            private boolean failed;
+
+            @Override
+            public void onNext(UploadVideoRequest request) {
+                if (failed) {
+                    return;
+                }
+                try {
+                    if (request.hasMetadata()) {
+                        if (!request.getMetadata().getFilename().isBlank()) {
+                            filename = request.getMetadata().getFilename();
+                        }
+                        if (!request.getMetadata().getContentType().isBlank()) {
+                            contentType = request.getMetadata().getContentType();
+                        }
+                    } else {
+                        upload.write(request.getChunk().toByteArray());
+                    }
+                } catch (RuntimeException e) {
+                    failed = true;
+                    upload.close();
+                    GrpcErrorMappingInterceptor.fail(response, e);
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                upload.close();
+            }
+
+            @Override
+            public void onCompleted() {
+                if (failed) {
+                    return;
+                }
+                try (upload) {
+                    VideoIntake.Accepted video = upload.finish();
+                    TaskStore.Task task = ledger.create(caller.userId(), filename, contentType, video);
+                    response.onNext(UploadVideoResponse.newBuilder().setTaskId(task.id())
+                            .setMessage("uploaded; analysis queued").setVideoSha256(video.sha256())
+                            .setSizeBytes(video.sizeBytes()).build());
+                    response.onCompleted();
+                } catch (RuntimeException e) {
+                    GrpcErrorMappingInterceptor.fail(response, e);
+                }
+            }
+        };
+    }
+
+    @Override
+    public void getAnalysisStatus(GetAnalysisStatusRequest request, StreamObserver<AnalysisStatus> response) {
+        TaskStore.Task task = ownTask(request.getTaskId());
+        AnalysisStatus.Builder status = AnalysisStatus.newBuilder().setTaskId(task.id()).setStage(task.stage())
+                .setProgressPercent(progress(task.stage()));
+        if (task.failureReason() != null && !task.failureReason().isBlank()) {
+            status.setFailureReason(task.failureReason());
+        }
+        for (TaskStore.LogLine line : ledger.logs(task.id())) {
+            status.addLogs(LogEntry.newBuilder().setTimestamp(line.at().toString()).setMessage(line.message())
+                    .setType(line.level()));
+        }
+        response.onNext(status.build());
+        response.onCompleted();
+    }
+
+    @Override
+    public void getAnalysisResult(GetAnalysisResultRequest request, StreamObserver<DeepfakeReport> response) {
+        TaskStore.Task task = ownTask(request.getTaskId());
+        response.onNext(report(task));
+        response.onCompleted();
+    }
+
+    /** Pushes each stage as it is reached (polling the task, so it works across instances) and ends with the report. */
+    @Override
+    public void watchAnalysis(WatchAnalysisRequest request, StreamObserver<AnalysisEvent> response) {
+        TaskStore.Task task = ownTask(request.getTaskId());
+        ServerCallStreamObserver<AnalysisEvent> stream = (ServerCallStreamObserver<AnalysisEvent>) response;
+        int sent = -1;
+        long deadline = System.nanoTime() + 10 * 60 * 1_000_000_000L;
+        while (!stream.isCancelled() && System.nanoTime() < deadline) {
+            task = ledger.find(task.id()).orElseThrow();
+            if ("FAILED".equals(task.stage())) {
+                response.onNext(AnalysisEvent.newBuilder().setTaskId(task.id()).setStage(AnalysisStage.FAILED)
+                        .setFailureReason(task.failureReason()).setMessage("analysis failed").build());
+                break;
+            }
+            int reached = STAGES.indexOf(task.stage());
+            // stages passed between two polls are still reported, in order
+            for (int stage = sent + 1; stage <= reached; stage++) {
+                AnalysisEvent.Builder event = AnalysisEvent.newBuilder().setTaskId(task.id())
+                        .setStage(AnalysisStage.valueOf(STAGES.get(stage))).setProgressPercent(progress(STAGES.get(stage)))
+                        .setMessage(STAGES.get(stage).toLowerCase().replace('_', ' '));
+                if (stage == STAGES.size() - 1) {
+                    event.setReport(report(task));
+                }
+                response.onNext(event.build());
+            }
+            sent = Math.max(sent, reached);
+            if (task.finished()) {
+                break;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (!stream.isCancelled()) {
+            response.onCompleted();
+        }
+    }
+
+    private DeepfakeReport report(TaskStore.Task task) {
+        if (!task.finished()) {
+            return DeepfakeReport.newBuilder().setTaskId(task.id()).setVerdict("PROCESSING").setStage(task.stage()).build();
+        }
+        if ("FAILED".equals(task.stage())) {
+            return DeepfakeReport.newBuilder().setTaskId(task.id()).setStage("FAILED")
+                    .setFailureReason(task.failureReason()).build();
+        }
+        try {
+            return DeepfakeReport.parseFrom(ledger.report(task.id()).orElseThrow());
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("stored report unreadable", e);
+        }
+    }
+
+    private TaskStore.Task ownTask(String taskId) {
+        if (taskId == null || taskId.isBlank()) {
+            throw ApiException.invalidArgument("task_id", "is required");
+        }
+        Caller caller = callers.require();
+        TaskStore.Task task = ledger.find(taskId).orElseThrow(() -> ApiException.notFound("no task " + taskId));
+        if (!task.userId().equals(caller.userId()) && !caller.isAdmin()) {
+            throw ApiException.notFound("no task " + taskId);  // not "forbidden": don't confirm it exists
+        }
+        return task;
+    }
+
+    private static int progress(String stage) {
+        return switch (stage) {
+            case "UPLOADED" -> 5;
+            case "DECODING" -> 25;
+            case "DETECTING_FACES" -> 55;
+            case "SCORING" -> 85;
+            default -> 100;
+        };
+    }
+}

@@ -1,0 +1,74 @@
+package io.pawfiler.video.service;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Locale;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.pawfiler.api.video.DeepfakeReport;
+import io.pawfiler.api.video.ManipulatedRegion;
+import io.pawfiler.video.pipeline.DeepfakePipeline;
+import io.pawfiler.video.store.TaskStore.Task;
+import io.pawfiler.video.store.VideoStorage;
+
+/** Runs the pipeline for one task: claim, stages as they happen, then the result or the failure. */
+@ApplicationScoped
+public class AnalysisWorker {
+
+    private static final System.Logger LOGGER = System.getLogger(AnalysisWorker.class.getName());
+
+    @Inject
+    TaskLedger ledger;
+
+    @Inject
+    VideoStorage storage;
+
+    @Inject
+    Models models;
+
+    /** @return false when there was nothing to do (finished or given up) */
+    public boolean process(String taskId) {
+        Task task = ledger.claim(taskId).orElse(null);
+        if (task == null) {
+            return false;
+        }
+        DeepfakePipeline pipeline = models.pipeline().orElse(null);
+        if (pipeline == null) {
+            ledger.fail(taskId, "the models are not loaded on this instance");
+            return true;
+        }
+        try {
+            Path video = storage.open(task.storageKey());
+            DeepfakePipeline.Report report = pipeline.analyze(video, stage -> ledger.advance(taskId, stage.name(),
+                    stage.name().toLowerCase(Locale.ROOT).replace('_', ' ') + " started"));
+            ledger.complete(task, toProto(taskId, report),
+                    Double.isNaN(report.fakeProbability()) ? null : report.fakeProbability());
+        } catch (IOException | RuntimeException e) {
+            LOGGER.log(System.Logger.Level.WARNING, "analysis of task " + taskId + " failed", e);
+            ledger.fail(taskId, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        }
+        return true;
+    }
+
+    static DeepfakeReport toProto(String taskId, DeepfakePipeline.Report report) {
+        DeepfakeReport.Builder out = DeepfakeReport.newBuilder()
+                .setTaskId(taskId)
+                .setVerdict(report.verdict().name())
+                .setConfidenceScore(Double.isNaN(report.fakeProbability()) ? 0 : report.fakeProbability())
+                .setFrameSamplesAnalyzed(report.framesAnalysed())
+                .setFacesFound(report.facesFound())
+                .setModelVersion(report.modelVersion())
+                .setProcessingTimeMs((int) report.processingTime().toMillis())
+                .setStage("COMPLETED")
+                .setCompletedAt(TaskLedger.timestamp(java.time.Instant.now()));
+        for (DeepfakePipeline.ScoredFace face : report.mostSuspicious()) {
+            out.addManipulatedRegions(ManipulatedRegion.newBuilder()
+                    .setLabel("face").setConfidence(face.score()).setFrameIndex(face.frameIndex())
+                    .setTimestampMs(face.timestampMillis()).setX((float) face.x()).setY((float) face.y())
+                    .setWidth((float) face.width()).setHeight((float) face.height()));
+        }
+        return out.build();
+    }
+}

@@ -1,0 +1,80 @@
+package io.pawfiler.video.service;
+
+import java.util.Optional;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
+import io.pawfiler.video.pipeline.DeepfakePipeline;
+import io.pawfiler.video.pipeline.DeepfakeScorer;
+import io.pawfiler.video.pipeline.FaceDetector;
+import io.pawfiler.video.pipeline.ModelManifest;
+import io.pawfiler.video.pipeline.ScoreAggregation;
+
+/**
+ * The two models, loaded once per process (ONNX Runtime sessions are thread-safe). Readiness is DOWN when either
+ * failed to load, so no traffic reaches an instance that cannot analyse.
+ */
+@ApplicationScoped
+public class Models {
+
+    private final DeepfakePipeline pipeline;
+    private final String failure;
+    private FaceDetector detector;
+    private DeepfakeScorer scorer;
+
+    @Inject
+    Models(@ConfigProperty(name = "pawfiler.video.detector-manifest") String detectorManifest,
+           @ConfigProperty(name = "pawfiler.video.scorer-manifest") String scorerManifest,
+           @ConfigProperty(name = "pawfiler.video.frames") int frames,
+           @ConfigProperty(name = "pawfiler.video.aggregation") ScoreAggregation aggregation,
+           @ConfigProperty(name = "pawfiler.video.fake-threshold") double fakeThreshold) {
+        DeepfakePipeline loaded = null;
+        String error = null;
+        try {
+            detector = new FaceDetector(ModelManifest.load(detectorManifest));
+            scorer = new DeepfakeScorer(ModelManifest.load(scorerManifest));
+            loaded = new DeepfakePipeline(detector, scorer, new DeepfakePipeline.Options(frames, aggregation,
+                    fakeThreshold, 5));
+        } catch (RuntimeException e) {
+            error = e.getMessage();
+        }
+        this.pipeline = loaded;
+        this.failure = error;
+    }
+
+    public Optional<DeepfakePipeline> pipeline() {
+        return Optional.ofNullable(pipeline);
+    }
+
+    /** Readiness: DOWN when a model failed to load. */
+    @ApplicationScoped
+    @Readiness
+    public static class Health implements HealthCheck {
+
+        @Inject
+        Models models;
+
+        @Override
+        public HealthCheckResponse call() {
+            return HealthCheckResponse.named("models").status(models.pipeline != null)
+                    .withData("version", models.pipeline != null ? models.pipeline.modelVersion()
+                            : "not loaded: " + models.failure).build();
+        }
+    }
+
+    @PreDestroy
+    void close() {
+        if (detector != null) {
+            detector.close();
+        }
+        if (scorer != null) {
+            scorer.close();
+        }
+    }
+}
