@@ -177,6 +177,38 @@ class VideoAnalysisIT {
         }
     }
 
+    @Test
+    void theBrowserUploadsOverRestMultipart() throws Exception {
+        String user = "u-" + UUID.randomUUID();
+        Path video = TestVideos.encode(VIDEOS, "face-mjpeg", TestVideos.image("astronaut.png"),
+                TestVideos.Format.MJPEG_AVI, 320, 240, 2);
+        var parts = List.of(jakarta.ws.rs.core.EntityPart.withName("video").fileName("face.avi")
+                .content(Files.newInputStream(video)).mediaType("video/x-msvideo").build());
+        jakarta.ws.rs.core.Response response = target.path("/upload-video").request()
+                .header("Authorization", "Bearer " + TestTokens.shared().token(user, "user"))
+                .post(jakarta.ws.rs.client.Entity.entity(new jakarta.ws.rs.core.GenericEntity<>(parts) { },
+                        jakarta.ws.rs.core.MediaType.MULTIPART_FORM_DATA));
+        String body = response.readEntity(String.class);
+        assertEquals(202, response.getStatus(), body);
+        String taskId = jakarta.json.Json.createReader(new java.io.StringReader(body)).readObject().getString("task_id");
+        List<AnalysisEvent> events = watch(user, taskId);
+        assertTrue(events.get(events.size() - 1).getReport().getFacesFound() > 0);
+
+        var textParts = List.of(jakarta.ws.rs.core.EntityPart.withName("video").fileName("notes.mp4")
+                .content("just text".getBytes()).mediaType("video/mp4").build());
+        jakarta.ws.rs.core.Response rejected = target.path("/upload-video").request()
+                .header("Authorization", "Bearer " + TestTokens.shared().token(user, "user"))
+                .post(jakarta.ws.rs.client.Entity.entity(new jakarta.ws.rs.core.GenericEntity<>(textParts) { },
+                        jakarta.ws.rs.core.MediaType.MULTIPART_FORM_DATA));
+        String problem = rejected.readEntity(String.class);
+        assertEquals(400, rejected.getStatus(), problem);
+        assertTrue(problem.contains("\"field\":\"video\""), problem);
+        assertEquals(401, target.path("/upload-video").request().post(jakarta.ws.rs.client.Entity.entity(
+                new jakarta.ws.rs.core.GenericEntity<>(textParts) { }, jakarta.ws.rs.core.MediaType.MULTIPART_FORM_DATA))
+                .getStatus());
+        assertEquals(1, countTasks(user), "only the accepted upload made a task");
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private static long countTasks(String user) throws Exception {

@@ -1,0 +1,78 @@
+package io.pawfiler.video.api;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.EntityPart;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import io.pawfiler.platform.errors.ApiException;
+import io.pawfiler.platform.rest.Problem;
+import io.pawfiler.platform.security.CallerContext;
+import io.pawfiler.video.service.TaskLedger;
+import io.pawfiler.video.service.VideoIntake;
+import io.pawfiler.video.store.TaskStore;
+
+/** {@code POST /upload-video} with a multipart field {@code video}, as the original frontend uploads. */
+@Path("/upload-video")
+@RequestScoped
+@Tag(name = "upload")
+public class UploadResource {
+
+    /** What the upload answers (snake_case on the wire). */
+    public record Uploaded(String taskId, String message, String videoSha256, long sizeBytes) {
+    }
+
+    @Inject
+    VideoIntake intake;
+
+    @Inject
+    TaskLedger ledger;
+
+    @Inject
+    CallerContext callers;
+
+    @POST
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Produces(MediaType.APPLICATION_JSON)
+    @RolesAllowed("user")
+    @SecurityRequirement(name = "bearer")
+    @Operation(summary = "Upload a video for deepfake analysis",
+            description = "Streams the multipart field `video` to storage; the analysis runs asynchronously (watch it "
+                    + "with gRPC WatchAnalysis or poll GetAnalysisStatus).")
+    @APIResponse(responseCode = "202", description = "stored; analysis queued")
+    @APIResponse(responseCode = "400", description = "not a decodable video, empty, too long or too large",
+            content = @Content(mediaType = Problem.MEDIA_TYPE))
+    public Response upload(@FormParam("video") EntityPart video) {
+        if (video == null) {
+            throw ApiException.invalidArgument("video", "a multipart field named video is required");
+        }
+        String userId = callers.require().userId();
+        VideoIntake.Accepted accepted;
+        try (InputStream content = video.getContent()) {
+            accepted = intake.accept(content);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String filename = video.getFileName().filter(name -> !name.isBlank()).orElse("upload");
+        String contentType = video.getMediaType() == null ? "application/octet-stream" : video.getMediaType().toString();
+        TaskStore.Task task = ledger.create(userId, filename, contentType, accepted);
+        return Response.accepted(new Uploaded(task.id(), "uploaded; analysis queued", accepted.sha256(),
+                accepted.sizeBytes())).build();
+    }
+}
