@@ -10,7 +10,7 @@ import java.util.List;
  * whole pipeline with decode + detect + score each measured alone (the ARCHITECTURE targets: < 1.5 s on 2 cores,
  * within 1.3x). Run:
  * <pre>
- * ./mvnw -B -q -pl services/video-analysis-service test-compile exec:java [-Dexec.args=runs]
+ * ./mvnw -B -q -pl services/video-analysis-service test-compile exec:java@benchmark [-Dexec.args=runs]
  * </pre>
  */
 public final class PipelineBenchmark {
