@@ -6,6 +6,8 @@ import java.util.Locale;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.Tag;
 
 import io.pawfiler.api.video.DeepfakeReport;
 import io.pawfiler.api.video.ManipulatedRegion;
@@ -28,6 +30,9 @@ public class AnalysisWorker {
     @Inject
     Models models;
 
+    @Inject
+    MetricRegistry metrics;
+
     /** @return false when there was nothing to do (finished or given up) */
     public boolean process(String taskId) {
         Task task = ledger.claim(taskId).orElse(null);
@@ -43,6 +48,9 @@ public class AnalysisWorker {
             Path video = storage.open(task.storageKey());
             DeepfakePipeline.Report report = pipeline.analyze(video, stage -> ledger.advance(taskId, stage.name(),
                     stage.name().toLowerCase(Locale.ROOT).replace('_', ' ') + " started"));
+            report.stageTimes().forEach((stage, time) ->
+                    metrics.timer("video_analysis_stage", new Tag("stage", stage.name())).update(time));
+            metrics.timer("video_analysis").update(report.processingTime());
             ledger.complete(task, toProto(taskId, report),
                     Double.isNaN(report.fakeProbability()) ? null : report.fakeProbability());
         } catch (IOException | RuntimeException e) {

@@ -104,6 +104,12 @@ public class TaskLedger {
                 .setCompletedAt(timestamp(now)).setFilename(task.filename()).build());
     }
 
+    /** Tasks uploaded or being analysed: the work queue's depth. */
+    @Transactional
+    public long pending() {
+        return store.pending();
+    }
+
     @Transactional
     public Optional<Task> find(String taskId) {
         return store.find(taskId, false);

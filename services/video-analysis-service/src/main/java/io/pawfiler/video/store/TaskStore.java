@@ -53,6 +53,11 @@ public class TaskStore {
                 (String) r[4], ((Number) r[5]).longValue(), (String) r[6], ((Number) r[7]).intValue(), (String) r[8]));
     }
 
+    public long pending() {
+        return ((Number) entityManager.createNativeQuery(
+                "SELECT count(*) FROM analysis_tasks WHERE stage NOT IN ('COMPLETED', 'FAILED')").getSingleResult()).longValue();
+    }
+
     public void setStage(String id, String stage, String failureReason, boolean countAttempt, Instant now) {
         entityManager.createNativeQuery("UPDATE analysis_tasks SET stage = ?2, failure_reason = ?3, updated_at = ?4, "
                         + "attempts = attempts + ?5 WHERE id = ?1")

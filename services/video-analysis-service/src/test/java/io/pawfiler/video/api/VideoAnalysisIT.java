@@ -111,6 +111,13 @@ class VideoAnalysisIT {
         assertEquals(user, completed.getUserId());
         assertEquals(report.getVerdict(), completed.getVerdict());
 
+        String metrics = target.path("/metrics").request().accept("text/plain").get(String.class);
+        for (String stage : List.of("DECODING", "DETECTING_FACES", "SCORING")) {
+            assertTrue(metrics.contains("video_analysis_stage_seconds_count{") && metrics.contains("stage=\"" + stage + "\""),
+                    "per-stage timer " + stage);
+        }
+        assertTrue(metrics.contains("video_analysis_queue_depth"), "queue depth gauge");
+
         // someone else cannot see it
         StatusRuntimeException other = assertThrows(StatusRuntimeException.class, () -> service("u-other")
                 .getAnalysisResult(GetAnalysisResultRequest.newBuilder().setTaskId(uploaded.getTaskId()).build()));
