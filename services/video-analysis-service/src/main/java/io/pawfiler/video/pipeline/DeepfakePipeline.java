@@ -40,11 +40,11 @@ public final class DeepfakePipeline {
                          Map<Stage, Duration> stageTimes) {
     }
 
-    private final FaceDetector detector;
+    private final FaceFinder detector;
     private final DeepfakeScorer scorer;
     private final Options options;
 
-    public DeepfakePipeline(FaceDetector detector, DeepfakeScorer scorer, Options options) {
+    public DeepfakePipeline(FaceFinder detector, DeepfakeScorer scorer, Options options) {
         this.detector = detector;
         this.scorer = scorer;
         this.options = options;

@@ -17,7 +17,7 @@ import jakarta.json.JsonArray;
  * Runtime: frames are letterboxed to the model's square input at the top-left, the 13x13x5 grid is decoded with the
  * manifest's anchors, and overlapping boxes are merged by non-maximum suppression.
  */
-public final class FaceDetector implements AutoCloseable {
+public final class FaceDetector implements FaceFinder {
 
     private final ModelManifest manifest;
     private final OrtEnvironment environment = OrtEnvironment.getEnvironment();
@@ -41,11 +41,13 @@ public final class FaceDetector implements AutoCloseable {
         }
     }
 
+    @Override
     public String version() {
         return manifest.version();
     }
 
     /** Faces in each frame, in one batched inference call. */
+    @Override
     public List<List<FaceBox>> detect(List<RgbImage> frames) {
         if (frames.isEmpty()) {
             return List.of();

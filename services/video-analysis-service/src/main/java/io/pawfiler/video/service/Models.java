@@ -13,6 +13,8 @@ import org.eclipse.microprofile.health.Readiness;
 import io.pawfiler.video.pipeline.DeepfakePipeline;
 import io.pawfiler.video.pipeline.DeepfakeScorer;
 import io.pawfiler.video.pipeline.FaceDetector;
+import io.pawfiler.video.pipeline.FaceFinder;
+import io.pawfiler.video.pipeline.HaarFaceFinder;
 import io.pawfiler.video.pipeline.ModelManifest;
 import io.pawfiler.video.pipeline.ScoreAggregation;
 
@@ -23,9 +25,11 @@ import io.pawfiler.video.pipeline.ScoreAggregation;
 @ApplicationScoped
 public class Models {
 
+    private static final System.Logger LOGGER = System.getLogger(Models.class.getName());
+
     private final DeepfakePipeline pipeline;
     private final String failure;
-    private FaceDetector detector;
+    private FaceFinder detector;
     private DeepfakeScorer scorer;
 
     @Inject
@@ -37,7 +41,7 @@ public class Models {
         DeepfakePipeline loaded = null;
         String error = null;
         try {
-            detector = new FaceDetector(ModelManifest.load(detectorManifest));
+            detector = loadDetector(detectorManifest);
             scorer = new DeepfakeScorer(ModelManifest.load(scorerManifest));
             loaded = new DeepfakePipeline(detector, scorer, new DeepfakePipeline.Options(frames, aggregation,
                     fakeThreshold, 5));
@@ -46,6 +50,17 @@ public class Models {
         }
         this.pipeline = loaded;
         this.failure = error;
+    }
+
+    /** The CNN detector; OpenCV's Haar cascade when the CNN cannot be loaded. */
+    private static FaceFinder loadDetector(String manifest) {
+        try {
+            return new FaceDetector(ModelManifest.load(manifest));
+        } catch (RuntimeException e) {
+            LOGGER.log(System.Logger.Level.WARNING, "face detector " + manifest + " not loaded (" + e.getMessage()
+                    + "); falling back to OpenCV's Haar cascade");
+            return new HaarFaceFinder();
+        }
     }
 
     public Optional<DeepfakePipeline> pipeline() {
