@@ -45,8 +45,9 @@ public class Models {
             scorer = new DeepfakeScorer(ModelManifest.load(scorerManifest));
             loaded = new DeepfakePipeline(detector, scorer, new DeepfakePipeline.Options(frames, aggregation,
                     fakeThreshold, 5));
-        } catch (RuntimeException e) {
-            error = e.getMessage();
+        } catch (RuntimeException | LinkageError e) {
+            error = e.toString();
+            LOGGER.log(System.Logger.Level.ERROR, "models not loaded: analysis is unavailable on this instance", e);
         }
         this.pipeline = loaded;
         this.failure = error;
@@ -63,6 +64,11 @@ public class Models {
         }
     }
 
+    /** Why the models did not load, when they did not. */
+    public String failure() {
+        return failure;
+    }
+
     public Optional<DeepfakePipeline> pipeline() {
         return Optional.ofNullable(pipeline);
     }
@@ -77,9 +83,12 @@ public class Models {
 
         @Override
         public HealthCheckResponse call() {
-            return HealthCheckResponse.named("models").status(models.pipeline != null)
-                    .withData("version", models.pipeline != null ? models.pipeline.modelVersion()
-                            : "not loaded: " + models.failure).build();
+            // through methods: Models is a client proxy here, its fields are not the bean's
+            return models.pipeline()
+                    .map(pipeline -> HealthCheckResponse.named("models").up()
+                            .withData("version", pipeline.modelVersion()).build())
+                    .orElseGet(() -> HealthCheckResponse.named("models").down()
+                            .withData("error", String.valueOf(models.failure())).build());
         }
     }
 

@@ -117,6 +117,8 @@ class VideoAnalysisIT {
                     "per-stage timer " + stage);
         }
         assertTrue(metrics.contains("video_analysis_queue_depth"), "queue depth gauge");
+        String ready = target.path("/health/ready").request().get(String.class);
+        assertTrue(ready.contains("\"models\",\"status\":\"UP\""), ready);
 
         // someone else cannot see it
         StatusRuntimeException other = assertThrows(StatusRuntimeException.class, () -> service("u-other")
