@@ -13,11 +13,8 @@ import java.util.concurrent.TimeUnit;
 import java.security.SecureRandom;
 
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
-import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.MetadataUtils;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -30,6 +27,7 @@ import io.pawfiler.api.quiz.SubmitAnswerRequest;
 import io.pawfiler.api.quiz.SubmitAnswerResponse;
 import io.pawfiler.api.quiz.UserProfile;
 import io.pawfiler.localstack.ServiceProcess;
+import io.pawfiler.testing.grpc.GrpcClients;
 import io.pawfiler.testing.jwt.TestTokens;
 import io.pawfiler.testing.postgres.TestPostgres;
 
@@ -55,14 +53,12 @@ class AuthToQuizIT {
                 HexFormat.of().formatHex(new SecureRandom().generateSeed(24))));
         quiz = Services.start("quiz-service", database, Map.of(
                 "PAWFILER_AUTH_JWKS_URL", auth.baseUrl() + "/.well-known/jwks.json"));
-        channel = ManagedChannelBuilder.forAddress("localhost", quiz.port()).usePlaintext().build();
+        channel = GrpcClients.plaintext(quiz.port());
     }
 
     @AfterAll
     static void stopServices() throws InterruptedException {
-        if (channel != null) {
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        }
+        GrpcClients.close(channel);
         if (quiz != null) {
             quiz.close();
         }
@@ -112,9 +108,7 @@ class AuthToQuizIT {
     }
 
     private static io.grpc.ClientInterceptor bearer(String token) {
-        Metadata headers = new Metadata();
-        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
-        return MetadataUtils.newAttachHeadersInterceptor(headers);
+        return GrpcClients.bearer(token);
     }
 
     private static JsonObject post(String url, JsonObject body, String token) throws Exception {

@@ -17,8 +17,6 @@ import com.google.protobuf.Timestamp;
 import com.google.rpc.BadRequest;
 import com.nimbusds.jwt.SignedJWT;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
-import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
@@ -26,7 +24,6 @@ import io.grpc.reflection.v1alpha.ServerReflectionGrpc;
 import io.grpc.reflection.v1alpha.ServerReflectionRequest;
 import io.grpc.reflection.v1alpha.ServerReflectionResponse;
 import io.grpc.reflection.v1alpha.ServiceResponse;
-import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import io.helidon.microprofile.testing.junit5.AddConfig;
 import io.helidon.microprofile.testing.junit5.HelidonTest;
@@ -57,6 +54,7 @@ import io.pawfiler.platform.events.CloudEvent;
 import io.pawfiler.platform.events.CloudEventCodec;
 import io.pawfiler.platform.events.EventType;
 import io.pawfiler.testing.RealInfrastructure;
+import io.pawfiler.testing.grpc.GrpcClients;
 import io.pawfiler.testing.jwt.TestTokens;
 import io.pawfiler.testing.kafka.KafkaTopics;
 
@@ -82,9 +80,7 @@ class AuthServiceIT {
 
     @AfterAll
     static void closeChannel() throws InterruptedException {
-        if (channel != null) {
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        }
+        GrpcClients.close(channel);
     }
 
     // ---------------------------------------------------------------- sign-up, events
@@ -543,7 +539,7 @@ class AuthServiceIT {
 
     private ManagedChannel channel() {
         if (channel == null) {
-            channel = ManagedChannelBuilder.forAddress("localhost", target.getUri().getPort()).usePlaintext().build();
+            channel = GrpcClients.plaintext(target.getUri().getPort());
         }
         return channel;
     }
@@ -554,9 +550,7 @@ class AuthServiceIT {
         if (token == null) {
             return stub;
         }
-        Metadata headers = new Metadata();
-        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
-        return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+        return stub.withInterceptors(GrpcClients.bearer(token));
     }
 
     private List<String> reflectionServices() {

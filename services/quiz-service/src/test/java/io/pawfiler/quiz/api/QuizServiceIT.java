@@ -16,11 +16,8 @@ import java.util.concurrent.TimeUnit;
 
 import com.google.protobuf.Timestamp;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
-import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.MetadataUtils;
 import io.helidon.microprofile.testing.junit5.HelidonTest;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -52,6 +49,7 @@ import io.pawfiler.platform.events.CloudEvent;
 import io.pawfiler.platform.events.CloudEventCodec;
 import io.pawfiler.platform.events.EventType;
 import io.pawfiler.testing.RealInfrastructure;
+import io.pawfiler.testing.grpc.GrpcClients;
 import io.pawfiler.testing.jwt.TestTokens;
 import io.pawfiler.testing.kafka.KafkaTopics;
 
@@ -78,9 +76,7 @@ class QuizServiceIT {
 
     @AfterAll
     static void closeChannel() throws InterruptedException {
-        if (channel != null) {
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        }
+        GrpcClients.close(channel);
     }
 
     @Test
@@ -404,7 +400,7 @@ class QuizServiceIT {
 
     private ManagedChannel channel() {
         if (channel == null) {
-            channel = ManagedChannelBuilder.forAddress("localhost", target.getUri().getPort()).usePlaintext().build();
+            channel = GrpcClients.plaintext(target.getUri().getPort());
         }
         return channel;
     }
@@ -412,9 +408,7 @@ class QuizServiceIT {
     /** A stub calling as {@code userIdOrToken} (a user id, or a ready token when it contains dots). */
     private QuizServiceGrpc.QuizServiceBlockingStub quiz(String userIdOrToken) {
         String token = userIdOrToken.contains(".") ? userIdOrToken : TestTokens.shared().token(userIdOrToken, "user");
-        Metadata headers = new Metadata();
-        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
         return QuizServiceGrpc.newBlockingStub(channel()).withDeadlineAfter(60, TimeUnit.SECONDS)
-                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+                .withInterceptors(GrpcClients.bearer(token));
     }
 }

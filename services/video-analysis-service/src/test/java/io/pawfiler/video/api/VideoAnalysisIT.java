@@ -14,11 +14,8 @@ import java.util.stream.Stream;
 
 import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
-import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import io.helidon.microprofile.testing.junit5.AddConfig;
 import io.helidon.microprofile.testing.junit5.HelidonTest;
@@ -45,6 +42,7 @@ import io.pawfiler.platform.events.CloudEvent;
 import io.pawfiler.platform.events.CloudEventCodec;
 import io.pawfiler.platform.events.EventType;
 import io.pawfiler.testing.RealInfrastructure;
+import io.pawfiler.testing.grpc.GrpcClients;
 import io.pawfiler.testing.jwt.TestTokens;
 import io.pawfiler.testing.kafka.KafkaTopics;
 import io.pawfiler.video.pipeline.TestVideos;
@@ -70,9 +68,7 @@ class VideoAnalysisIT {
 
     @AfterAll
     static void closeChannel() throws InterruptedException {
-        if (channel != null) {
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        }
+        GrpcClients.close(channel);
     }
 
     @Test
@@ -281,16 +277,12 @@ class VideoAnalysisIT {
     }
 
     private static io.grpc.ClientInterceptor bearer(String user) {
-        Metadata headers = new Metadata();
-        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
-                "Bearer " + TestTokens.shared().token(user, "user"));
-        return MetadataUtils.newAttachHeadersInterceptor(headers);
+        return GrpcClients.bearer(TestTokens.shared().token(user, "user"));
     }
 
     private ManagedChannel channel() {
         if (channel == null) {
-            channel = ManagedChannelBuilder.forAddress("localhost", target.getUri().getPort()).usePlaintext()
-                    .maxInboundMessageSize(16 * 1024 * 1024).build();
+            channel = GrpcClients.plaintext(target.getUri().getPort());
         }
         return channel;
     }
