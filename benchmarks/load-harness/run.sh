@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Runs the SubmitAnswer load harness in its own JVM; arguments go to the harness (see README.md).
+# A small heap and the serial collector keep the generator's own pauses and CPU low: it shares the machine's
+# cores with the stack it measures.
+set -euo pipefail
+HERE="$(cd "$(dirname "$0")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+. "$ROOT/scripts/java-home.sh"
+if [ ! -f "$HERE/target/classpath.txt" ] || [ ! -d "$HERE/target/classes" ]; then
+  (cd "$ROOT" && ./mvnw -B -q -pl benchmarks/load-harness -am -DskipTests install)
+fi
+exec "$JAVA_HOME/bin/java" -XX:+UseSerialGC -Xms256m -Xmx256m --enable-native-access=ALL-UNNAMED \
+  -cp "$HERE/target/classes:$(cat "$HERE/target/classpath.txt")" io.pawfiler.benchmarks.SubmitAnswerLoad "$@"
