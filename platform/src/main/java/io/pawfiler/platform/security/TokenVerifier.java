@@ -2,7 +2,6 @@ package io.pawfiler.platform.security;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.StringReader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -17,10 +16,10 @@ import io.helidon.security.jwt.jwk.JwkKeys;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.pawfiler.platform.errors.ApiException;
+import io.pawfiler.platform.json.Jsons;
 
 /**
  * Verifies access tokens the way MP JWT does for JAX-RS, for the calls MP JWT does not see (gRPC): RS256 only,
@@ -106,7 +105,7 @@ public class TokenVerifier {
     private JwkKeys fetch() {
         try (InputStream in = open(jwksLocation)) {
             String json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            return JwkKeys.builder().json(Json.createReader(new StringReader(json)).readObject()).build();
+            return JwkKeys.builder().json(Jsons.parseObject(json)).build();
         } catch (IOException | RuntimeException e) {
             throw ApiException.unavailable("cannot load the token keys from " + jwksLocation);
         }

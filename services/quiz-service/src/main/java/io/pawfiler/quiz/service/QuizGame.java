@@ -121,6 +121,7 @@ public class QuizGame {
         store.saveAnswer(userId, attemptId, question.id(), correct, rewards.xp(), rewards.coins(),
                 response.toByteArray(), now);
         publish(userId, question, attemptId, correct, rewards, grant, now);
+        store.countInQuestionStats(question.id(), correct);
         return response;
     }
 
