@@ -4,11 +4,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.helidon.security.jwt.Jwt;
 import io.helidon.security.jwt.SignedJwt;
@@ -29,6 +32,8 @@ import io.pawfiler.platform.json.Jsons;
 @ApplicationScoped
 public class TokenVerifier {
 
+    static final int MAX_VERIFIED_TOKENS = 10_000;
+
     private final String jwksLocation;
     private final String issuer;
     /** Unknown key ids trigger a fetch at most this often, so garbage tokens cannot hammer auth-service. */
@@ -36,14 +41,30 @@ public class TokenVerifier {
     private volatile JwkKeys keys;
     private volatile Instant lastFetch = Instant.EPOCH;
 
+    /**
+     * Tokens whose signature and claims were verified, until they expire. A client sends the same token with every
+     * call for its whole lifetime, and the RSA verification was about a tenth of a quiz answer's CPU. Bounded: when
+     * full it starts over (a cache miss only costs one verification).
+     */
+    private final Map<String, Verified> verified = new ConcurrentHashMap<>();
+    private final Clock clock;
+
+    private record Verified(Caller caller, Instant expiresAt) {
+    }
+
     @Inject
     TokenVerifier(@ConfigProperty(name = "mp.jwt.verify.publickey.location") String jwksLocation,
                   @ConfigProperty(name = "mp.jwt.verify.issuer") String issuer,
                   @ConfigProperty(name = "pawfiler.security.jwks-refetch-interval", defaultValue = "PT10S")
                   Duration minRefetchInterval) {
+        this(jwksLocation, issuer, minRefetchInterval, Clock.systemUTC());
+    }
+
+    TokenVerifier(String jwksLocation, String issuer, Duration minRefetchInterval, Clock clock) {
         this.jwksLocation = jwksLocation;
         this.issuer = issuer;
         this.minRefetchInterval = minRefetchInterval;
+        this.clock = clock;
     }
 
     /**
@@ -61,6 +82,23 @@ public class TokenVerifier {
      * @throws ApiException UNAUTHENTICATED when the token is not one auth-service issued and still valid
      */
     public Caller verify(String token) {
+        Verified known = verified.get(token);
+        if (known != null) {
+            if (clock.instant().isBefore(known.expiresAt())) {
+                return known.caller();
+            }
+            verified.remove(token);
+            throw ApiException.unauthenticated("token expired");
+        }
+        Verified fresh = verifyNow(token);
+        if (verified.size() >= MAX_VERIFIED_TOKENS) {
+            verified.clear();
+        }
+        verified.put(token, fresh);
+        return fresh.caller();
+    }
+
+    private Verified verifyNow(String token) {
         SignedJwt signed;
         try {
             signed = SignedJwt.parseToken(token);
@@ -84,7 +122,7 @@ public class TokenVerifier {
         String subject = jwt.subject().filter(s -> !s.isBlank())
                 .orElseThrow(() -> ApiException.unauthenticated("token has no subject"));
         List<String> groups = jwt.userGroups().orElse(List.of());
-        return new Caller(subject, new HashSet<>(groups));
+        return new Verified(new Caller(subject, new HashSet<>(groups)), jwt.expirationTime().get());
     }
 
     private JwkKeys keysFor(String keyId) {

@@ -104,9 +104,17 @@ public class QuizStore {
         return entityManager.find(PlayerProfile.class, userId);
     }
 
-    /** Row-locked until commit: one user's answers apply one after another. */
-    public PlayerProfile profileForUpdate(String userId) {
-        return entityManager.find(PlayerProfile.class, userId, LockModeType.PESSIMISTIC_WRITE);
+    /**
+     * The player's profile, row-locked until commit (one user's answers apply one after another), created first if
+     * the player has none yet. Existing players, nearly every call, cost one statement.
+     */
+    public PlayerProfile profileForUpdate(String userId, Instant now) {
+        PlayerProfile profile = entityManager.find(PlayerProfile.class, userId, LockModeType.PESSIMISTIC_WRITE);
+        if (profile == null) {
+            ensureProfile(userId, now);
+            profile = entityManager.find(PlayerProfile.class, userId, LockModeType.PESSIMISTIC_WRITE);
+        }
+        return profile;
     }
 
     // ------------------------------------------------------------------ draws and answers
