@@ -31,5 +31,5 @@ EXPLAIN ANALYZE SELECT q.id FROM questions q WHERE NOT q.retired AND q.id NOT IN
 \echo '--- SubmitAnswer: replay lookup by attempt'
 EXPLAIN ANALYZE SELECT result FROM user_answers WHERE user_id = 'bench-4242' AND attempt_id = 'a-4241';
 \echo '--- GetQuestionStats (all questions)'
-EXPLAIN ANALYZE SELECT q.id, COALESCE(s.total_attempts, 0), COALESCE(s.correct_count, 0) FROM questions q
-  LEFT JOIN question_stats s ON s.question_id = q.id WHERE NOT q.retired ORDER BY q.id;
+EXPLAIN ANALYZE SELECT q.id, COALESCE(SUM(s.total_attempts), 0), COALESCE(SUM(s.correct_count), 0) FROM questions q
+  LEFT JOIN question_stats s ON s.question_id = q.id WHERE NOT q.retired GROUP BY q.id ORDER BY q.id;

@@ -45,9 +45,23 @@ public final class GrpcErrors {
                     .build())));
             return StatusProto.toStatusRuntimeException(status.build());
         }
+        if (causedByPoolTimeout(failure)) {
+            // Overload, not a bug: the caller may retry later (and the log is not flooded with stack traces).
+            return Status.UNAVAILABLE.withDescription("the service is busy, retry later").asRuntimeException();
+        }
         String incident = UUID.randomUUID().toString();
         LOGGER.log(System.Logger.Level.ERROR, "Unexpected failure in " + method + " (incident " + incident + ")", failure);
         return Status.INTERNAL.withDescription("internal error, incident " + incident).asRuntimeException();
+    }
+
+    /** No database connection became free in time ({@code pawfiler.db.connection-timeout-ms}). */
+    static boolean causedByPoolTimeout(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.sql.SQLTransientConnectionException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static Code grpcCode(ErrorKind kind) {

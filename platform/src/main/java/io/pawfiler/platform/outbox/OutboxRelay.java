@@ -57,6 +57,7 @@ public class OutboxRelay {
     private final Duration idlePoll;
     private final Duration maxBackoff;
     private final Duration retention;
+    private final Duration linger;
     private final boolean enabled;
 
     private volatile boolean running;
@@ -72,6 +73,7 @@ public class OutboxRelay {
         this.idlePoll = config.getOptionalValue("pawfiler.outbox.idle-poll", Duration.class).orElse(Duration.ofSeconds(1));
         this.maxBackoff = config.getOptionalValue("pawfiler.outbox.max-backoff", Duration.class).orElse(Duration.ofSeconds(10));
         this.retention = config.getOptionalValue("pawfiler.outbox.retention", Duration.class).orElse(Duration.ofDays(7));
+        this.linger = config.getOptionalValue("pawfiler.outbox.linger", Duration.class).orElse(Duration.ofMillis(5));
     }
 
     /** Starts once the schema exists: there is nothing to read before that. */
@@ -116,7 +118,11 @@ public class OutboxRelay {
         while (running) {
             try {
                 if (backoff.isZero()) {
-                    wakeUps.tryAcquire(idlePoll.toMillis(), TimeUnit.MILLISECONDS);
+                    if (wakeUps.tryAcquire(idlePoll.toMillis(), TimeUnit.MILLISECONDS) && !linger.isZero()) {
+                        // Let the commits of the next few milliseconds join this round: under load one read and
+                        // one update then carry dozens of events instead of one or two each.
+                        Thread.sleep(linger.toMillis());
+                    }
                 } else {
                     Thread.sleep(backoff.toMillis());
                 }

@@ -2,12 +2,12 @@ package io.pawfiler.platform.rest;
 
 import java.util.UUID;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.core.Response;
 
 import io.pawfiler.platform.errors.ApiException;
 import io.pawfiler.platform.errors.ErrorKind;
+import io.pawfiler.platform.json.Jsons;
 
 /** RFC 9457 problem details, the one error body of every REST endpoint. */
 public final class Problem {
@@ -21,7 +21,7 @@ public final class Problem {
         JsonObjectBuilder body = base(failure.kind(), failure.getMessage(), failure.kind().httpStatus());
         failure.field().ifPresent(field -> body
                 .add("field", field)
-                .add("errors", Json.createArrayBuilder().add(Json.createObjectBuilder()
+                .add("errors", Jsons.array().add(Jsons.object()
                         .add("field", field).add("message", failure.getMessage()))));
         Response.ResponseBuilder response = Response.status(failure.kind().httpStatus())
                 .type(MEDIA_TYPE)
@@ -54,7 +54,7 @@ public final class Problem {
     }
 
     private static JsonObjectBuilder base(ErrorKind kind, String detail, int httpStatus) {
-        return Json.createObjectBuilder()
+        return Jsons.object()
                 .add("type", kind.problemType())
                 .add("title", kind.title())
                 .add("status", httpStatus)

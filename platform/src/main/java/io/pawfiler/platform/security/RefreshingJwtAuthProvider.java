@@ -1,6 +1,5 @@
 package io.pawfiler.platform.security;
 
-import java.io.StringReader;
 import java.lang.annotation.Annotation;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -14,7 +13,8 @@ import io.helidon.security.AuthenticationResponse;
 import io.helidon.security.ProviderRequest;
 import io.helidon.security.SecurityResponse;
 import io.helidon.security.spi.AuthenticationProvider;
-import jakarta.json.Json;
+
+import io.pawfiler.platform.json.Jsons;
 
 /**
  * Helidon's MP JWT provider with key rotation. Helidon 4.1.2's {@link JwtAuthProvider} loads the JWKS once per
@@ -118,7 +118,7 @@ final class RefreshingJwtAuthProvider implements AuthenticationProvider {
         }
         try {
             String header = new String(Base64.getUrlDecoder().decode(token.substring(0, dot)), StandardCharsets.UTF_8);
-            var json = Json.createReader(new StringReader(header)).readObject();
+            var json = Jsons.parseObject(header);
             return json.containsKey("kid") && !json.isNull("kid") ? json.getString("kid") : null;
         } catch (RuntimeException malformed) {
             return null;  // Helidon's provider rejects it

@@ -2,14 +2,16 @@ package io.pawfiler.platform.security;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.StringReader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.helidon.security.jwt.Jwt;
 import io.helidon.security.jwt.SignedJwt;
@@ -17,10 +19,10 @@ import io.helidon.security.jwt.jwk.JwkKeys;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.pawfiler.platform.errors.ApiException;
+import io.pawfiler.platform.json.Jsons;
 
 /**
  * Verifies access tokens the way MP JWT does for JAX-RS, for the calls MP JWT does not see (gRPC): RS256 only,
@@ -30,6 +32,8 @@ import io.pawfiler.platform.errors.ApiException;
 @ApplicationScoped
 public class TokenVerifier {
 
+    static final int MAX_VERIFIED_TOKENS = 10_000;
+
     private final String jwksLocation;
     private final String issuer;
     /** Unknown key ids trigger a fetch at most this often, so garbage tokens cannot hammer auth-service. */
@@ -37,14 +41,30 @@ public class TokenVerifier {
     private volatile JwkKeys keys;
     private volatile Instant lastFetch = Instant.EPOCH;
 
+    /**
+     * Tokens whose signature and claims were verified, until they expire. A client sends the same token with every
+     * call for its whole lifetime, and the RSA verification was about a tenth of a quiz answer's CPU. Bounded: when
+     * full it starts over (a cache miss only costs one verification).
+     */
+    private final Map<String, Verified> verified = new ConcurrentHashMap<>();
+    private final Clock clock;
+
+    private record Verified(Caller caller, Instant expiresAt) {
+    }
+
     @Inject
     TokenVerifier(@ConfigProperty(name = "mp.jwt.verify.publickey.location") String jwksLocation,
                   @ConfigProperty(name = "mp.jwt.verify.issuer") String issuer,
                   @ConfigProperty(name = "pawfiler.security.jwks-refetch-interval", defaultValue = "PT10S")
                   Duration minRefetchInterval) {
+        this(jwksLocation, issuer, minRefetchInterval, Clock.systemUTC());
+    }
+
+    TokenVerifier(String jwksLocation, String issuer, Duration minRefetchInterval, Clock clock) {
         this.jwksLocation = jwksLocation;
         this.issuer = issuer;
         this.minRefetchInterval = minRefetchInterval;
+        this.clock = clock;
     }
 
     /**
@@ -62,6 +82,23 @@ public class TokenVerifier {
      * @throws ApiException UNAUTHENTICATED when the token is not one auth-service issued and still valid
      */
     public Caller verify(String token) {
+        Verified known = verified.get(token);
+        if (known != null) {
+            if (clock.instant().isBefore(known.expiresAt())) {
+                return known.caller();
+            }
+            verified.remove(token);
+            throw ApiException.unauthenticated("token expired");
+        }
+        Verified fresh = verifyNow(token);
+        if (verified.size() >= MAX_VERIFIED_TOKENS) {
+            verified.clear();
+        }
+        verified.put(token, fresh);
+        return fresh.caller();
+    }
+
+    private Verified verifyNow(String token) {
         SignedJwt signed;
         try {
             signed = SignedJwt.parseToken(token);
@@ -85,7 +122,7 @@ public class TokenVerifier {
         String subject = jwt.subject().filter(s -> !s.isBlank())
                 .orElseThrow(() -> ApiException.unauthenticated("token has no subject"));
         List<String> groups = jwt.userGroups().orElse(List.of());
-        return new Caller(subject, new HashSet<>(groups));
+        return new Verified(new Caller(subject, new HashSet<>(groups)), jwt.expirationTime().get());
     }
 
     private JwkKeys keysFor(String keyId) {
@@ -106,7 +143,7 @@ public class TokenVerifier {
     private JwkKeys fetch() {
         try (InputStream in = open(jwksLocation)) {
             String json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            return JwkKeys.builder().json(Json.createReader(new StringReader(json)).readObject()).build();
+            return JwkKeys.builder().json(Jsons.parseObject(json)).build();
         } catch (IOException | RuntimeException e) {
             throw ApiException.unavailable("cannot load the token keys from " + jwksLocation);
         }

@@ -53,8 +53,7 @@ public class Players {
             throw ApiException.invalidArgument("avatar_emoji", "must be one emoji");
         }
         Instant now = clock.instant();
-        store.ensureProfile(userId, now);
-        PlayerProfile profile = store.profileForUpdate(userId);
+        PlayerProfile profile = store.profileForUpdate(userId, now);
         profile.rename(nickname == null ? null : nickname.strip(), avatarEmoji == null ? null : avatarEmoji.strip(), now);
         return new Snapshot(profile, profile.energy().refilledAt(now));
     }

@@ -86,8 +86,7 @@ public class QuizGame {
             throw ApiException.invalidArgument("question_id", "is required");
         }
         Instant now = clock.instant();
-        store.ensureProfile(userId, now);
-        PlayerProfile profile = store.profileForUpdate(userId);
+        PlayerProfile profile = store.profileForUpdate(userId, now);
 
         String attemptId = attemptKey(userId, answer);
         Optional<byte[]> earlier = store.answerResult(userId, attemptId);
@@ -121,6 +120,7 @@ public class QuizGame {
         store.saveAnswer(userId, attemptId, question.id(), correct, rewards.xp(), rewards.coins(),
                 response.toByteArray(), now);
         publish(userId, question, attemptId, correct, rewards, grant, now);
+        store.countInQuestionStats(question.id(), correct);
         return response;
     }
 
@@ -131,8 +131,7 @@ public class QuizGame {
     @Transactional
     public Energy refillEnergy(String userId, boolean free) {
         Instant now = clock.instant();
-        store.ensureProfile(userId, now);
-        PlayerProfile profile = store.profileForUpdate(userId);
+        PlayerProfile profile = store.profileForUpdate(userId, now);
         Energy energy = profile.energy().refilledAt(now);
         if (energy.current() >= energy.max()) {
             return energy;

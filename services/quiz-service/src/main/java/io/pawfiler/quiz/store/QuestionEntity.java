@@ -1,10 +1,8 @@
 package io.pawfiler.quiz.store;
 
-import java.io.StringReader;
 import java.time.OffsetDateTime;
 import java.util.List;
 
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
 import jakarta.persistence.Column;
@@ -12,6 +10,7 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import io.pawfiler.platform.json.Jsons;
 import io.pawfiler.quiz.domain.Difficulty;
 import io.pawfiler.quiz.domain.Question;
 import io.pawfiler.quiz.domain.QuestionType;
@@ -106,18 +105,18 @@ public class QuestionEntity {
     }
 
     private static JsonArray parseArray(String json) {
-        return Json.createReader(new StringReader(json)).readArray();
+        return Jsons.parseArray(json);
     }
 
     private static String toJson(List<String> values) {
-        var array = Json.createArrayBuilder();
+        var array = Jsons.array();
         values.forEach(array::add);
         return array.build().toString();
     }
 
     private static String regionsJson(List<Region> regions) {
-        var array = Json.createArrayBuilder();
-        regions.forEach(r -> array.add(Json.createObjectBuilder().add("x", r.x()).add("y", r.y()).add("radius", r.radius())));
+        var array = Jsons.array();
+        regions.forEach(r -> array.add(Jsons.object().add("x", r.x()).add("y", r.y()).add("radius", r.radius())));
         return array.build().toString();
     }
 }

@@ -5,6 +5,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -39,6 +40,9 @@ public class QuizStore {
     /** A question's aggregate. */
     public record QuestionStat(String questionId, long attempts, long correct) {
     }
+
+    /** Rows per question in question_stats; enough that concurrent answers to one question rarely share one. */
+    static final int STATS_SHARDS = 16;
 
     @Inject
     EntityManager entityManager;
@@ -100,9 +104,17 @@ public class QuizStore {
         return entityManager.find(PlayerProfile.class, userId);
     }
 
-    /** Row-locked until commit: one user's answers apply one after another. */
-    public PlayerProfile profileForUpdate(String userId) {
-        return entityManager.find(PlayerProfile.class, userId, LockModeType.PESSIMISTIC_WRITE);
+    /**
+     * The player's profile, row-locked until commit (one user's answers apply one after another), created first if
+     * the player has none yet. Existing players, nearly every call, cost one statement.
+     */
+    public PlayerProfile profileForUpdate(String userId, Instant now) {
+        PlayerProfile profile = entityManager.find(PlayerProfile.class, userId, LockModeType.PESSIMISTIC_WRITE);
+        if (profile == null) {
+            ensureProfile(userId, now);
+            profile = entityManager.find(PlayerProfile.class, userId, LockModeType.PESSIMISTIC_WRITE);
+        }
+        return profile;
     }
 
     // ------------------------------------------------------------------ draws and answers
@@ -142,19 +154,31 @@ public class QuizStore {
                 .setParameter(1, userId).setParameter(2, attemptId).setParameter(3, questionId)
                 .setParameter(4, correct).setParameter(5, xp).setParameter(6, coins).setParameter(7, result)
                 .setParameter(8, utc(now)).executeUpdate();
+    }
+
+    /**
+     * Counts an answer in its question's statistics. Call it last in the answer's transaction: the counter row stays
+     * locked until commit, so pending changes are flushed first and the lock is held for the commit alone; and the
+     * answer adds to one of {@link #STATS_SHARDS} rows of its question, so a popular question does not serialise
+     * every answer to it on one row.
+     */
+    public void countInQuestionStats(String questionId, boolean correct) {
+        entityManager.flush();
         entityManager.createNativeQuery("""
-                        INSERT INTO question_stats (question_id, total_attempts, correct_count) VALUES (?1, 1, ?2)
-                        ON CONFLICT (question_id) DO UPDATE SET total_attempts = question_stats.total_attempts + 1,
+                        INSERT INTO question_stats (question_id, shard, total_attempts, correct_count) VALUES (?1, ?2, 1, ?3)
+                        ON CONFLICT (question_id, shard) DO UPDATE SET total_attempts = question_stats.total_attempts + 1,
                             correct_count = question_stats.correct_count + EXCLUDED.correct_count""")
-                .setParameter(1, questionId).setParameter(2, correct ? 1 : 0).executeUpdate();
+                .setParameter(1, questionId)
+                .setParameter(2, (short) ThreadLocalRandom.current().nextInt(STATS_SHARDS))
+                .setParameter(3, correct ? 1 : 0).executeUpdate();
     }
 
     // ------------------------------------------------------------------ statistics
 
     public List<QuestionStat> questionStats(Optional<String> questionId) {
-        String sql = "SELECT q.id, COALESCE(s.total_attempts, 0), COALESCE(s.correct_count, 0) FROM questions q "
+        String sql = "SELECT q.id, COALESCE(SUM(s.total_attempts), 0), COALESCE(SUM(s.correct_count), 0) FROM questions q "
                 + "LEFT JOIN question_stats s ON s.question_id = q.id"
-                + questionId.map(id -> " WHERE q.id = ?1").orElse(" WHERE NOT q.retired") + " ORDER BY q.id";
+                + questionId.map(id -> " WHERE q.id = ?1").orElse(" WHERE NOT q.retired") + " GROUP BY q.id ORDER BY q.id";
         var query = entityManager.createNativeQuery(sql);
         questionId.ifPresent(id -> query.setParameter(1, id));
         @SuppressWarnings("unchecked")

@@ -243,6 +243,33 @@ class QuizServiceIT {
     }
 
     @Test
+    void concurrentAnswersOfManyPlayersToOneQuestionAreCountedExactlyInItsStats() throws Exception {
+        var reader = quiz(newUser());
+        var statsRequest = GetQuestionStatsRequest.newBuilder().setQuestionId(EASY_CHOICE).build();
+        var before = reader.getQuestionStats(statsRequest).getStats(0);
+        int players = 40;
+        ExecutorService pool = Executors.newFixedThreadPool(players);
+        try {
+            List<Callable<SubmitAnswerResponse>> calls = new ArrayList<>();
+            for (int i = 0; i < players; i++) {
+                var quiz = quiz(newUser());
+                int selected = i % 2;  // option 0 is right, 1 is wrong: half of them correct
+                calls.add(() -> quiz.submitAnswer(SubmitAnswerRequest.newBuilder()
+                        .setQuestionId(EASY_CHOICE).setSelectedIndex(selected).build()));
+            }
+            for (Future<SubmitAnswerResponse> future : pool.invokeAll(calls)) {
+                future.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        var after = reader.getQuestionStats(statsRequest).getStats(0);
+        assertEquals(before.getTotalAttempts() + players, after.getTotalAttempts());
+        assertEquals(Math.round(before.getAccuracy() * before.getTotalAttempts()) + players / 2,
+                Math.round(after.getAccuracy() * after.getTotalAttempts()));
+    }
+
+    @Test
     void runningOutOfEnergyIsResourceExhaustedWithTheCurrentEnergy() {
         String user = newUser();
         var quiz = quiz(user);
