@@ -41,10 +41,7 @@ public class GrpcConcurrencyLimit implements ServerInterceptor {
             return next.startCall(call, headers);
         }
         if (!permits.tryAcquire()) {
-            call.sendHeaders(new Metadata()); // Helidon 4.1.2 drops :status on trailers-only responses
-            call.close(Status.UNAVAILABLE.withDescription("the service is busy, retry later"), new Metadata());
-            return new ServerCall.Listener<>() {
-            };
+            return GrpcErrors.refuse(call, GrpcErrors.BUSY);
         }
         AtomicBoolean released = new AtomicBoolean();
         Runnable release = () -> {

@@ -6,6 +6,8 @@ import com.google.protobuf.Any;
 import com.google.rpc.BadRequest;
 import com.google.rpc.Code;
 import com.google.rpc.RetryInfo;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
@@ -23,7 +25,21 @@ public final class GrpcErrors {
 
     private static final System.Logger LOGGER = System.getLogger(GrpcErrors.class.getName());
 
+    /** Overloaded (no database connection in time, or too many calls at once): safe for the caller to retry. */
+    public static final Status BUSY = Status.UNAVAILABLE.withDescription("the service is busy, retry later");
+
     private GrpcErrors() {
+    }
+
+    /**
+     * Ends a call from an interceptor before its handler runs. The headers go first: Helidon 4.1.2 drops the HTTP
+     * {@code :status} of a trailers-only response, which clients then read as INTERNAL.
+     */
+    public static <Q, R> ServerCall.Listener<Q> refuse(ServerCall<Q, R> call, Status status) {
+        call.sendHeaders(new Metadata());
+        call.close(status, new Metadata());
+        return new ServerCall.Listener<>() {
+        };
     }
 
     /** The status a failure maps to; streaming handlers use it with {@code onError}. */
@@ -47,7 +63,7 @@ public final class GrpcErrors {
         }
         if (causedByPoolTimeout(failure)) {
             // Overload, not a bug: the caller may retry later (and the log is not flooded with stack traces).
-            return Status.UNAVAILABLE.withDescription("the service is busy, retry later").asRuntimeException();
+            return BUSY.asRuntimeException();
         }
         String incident = UUID.randomUUID().toString();
         LOGGER.log(System.Logger.Level.ERROR, "Unexpected failure in " + method + " (incident " + incident + ")", failure);

@@ -20,10 +20,6 @@ public final class Jsons {
     private Jsons() {
     }
 
-    public static JsonProvider provider() {
-        return PROVIDER;
-    }
-
     public static JsonObject parseObject(String json) {
         try (var reader = PROVIDER.createReader(new StringReader(json))) {
             return reader.readObject();

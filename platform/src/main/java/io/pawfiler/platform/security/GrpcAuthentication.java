@@ -18,6 +18,7 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.pawfiler.platform.errors.ApiException;
+import io.pawfiler.platform.grpc.GrpcErrors;
 
 /**
  * Every gRPC method of a service requires a valid bearer token, except those listed in
@@ -65,9 +66,6 @@ public class GrpcAuthentication implements ServerInterceptor {
     }
 
     private static <Q, R> ServerCall.Listener<Q> reject(ServerCall<Q, R> call, String reason) {
-        call.sendHeaders(new Metadata()); // Helidon 4.1.2 drops :status on trailers-only responses
-        call.close(Status.UNAUTHENTICATED.withDescription(reason), new Metadata());
-        return new ServerCall.Listener<>() {
-        };
+        return GrpcErrors.refuse(call, Status.UNAUTHENTICATED.withDescription(reason));
     }
 }

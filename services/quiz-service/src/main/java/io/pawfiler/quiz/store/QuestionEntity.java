@@ -3,7 +3,6 @@ package io.pawfiler.quiz.store;
 import java.time.OffsetDateTime;
 import java.util.List;
 
-import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -90,10 +89,10 @@ public class QuestionEntity {
     public Question toDomain() {
         return new Question(id, QuestionType.valueOf(type), mediaType, mediaUrl, thumbnailEmoji,
                 Difficulty.parse(difficulty).orElseThrow(), category, explanation,
-                options == null ? List.of() : parseArray(options).getValuesAs(jakarta.json.JsonString.class).stream()
+                options == null ? List.of() : Jsons.parseArray(options).getValuesAs(jakarta.json.JsonString.class).stream()
                         .map(jakarta.json.JsonString::getString).toList(),
                 correctIndex, correctAnswer,
-                correctRegions == null ? List.of() : parseArray(correctRegions).stream().map(v -> {
+                correctRegions == null ? List.of() : Jsons.parseArray(correctRegions).stream().map(v -> {
                     var o = v.asJsonObject();
                     return new Region(num(o.getJsonNumber("x")), num(o.getJsonNumber("y")), num(o.getJsonNumber("radius")));
                 }).toList(),
@@ -102,10 +101,6 @@ public class QuestionEntity {
 
     private static double num(JsonNumber number) {
         return number == null ? 0 : number.doubleValue();
-    }
-
-    private static JsonArray parseArray(String json) {
-        return Jsons.parseArray(json);
     }
 
     private static String toJson(List<String> values) {
