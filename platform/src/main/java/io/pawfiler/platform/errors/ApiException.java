@@ -52,6 +52,11 @@ public class ApiException extends RuntimeException {
         return new ApiException(ErrorKind.UNAVAILABLE, null, message, null);
     }
 
+    /** A temporary shortage (memory, workers): the client should retry after {@code retryAfter}. */
+    public static ApiException unavailable(String message, Duration retryAfter) {
+        return new ApiException(ErrorKind.UNAVAILABLE, null, message, retryAfter);
+    }
+
     public ErrorKind kind() {
         return kind;
     }

@@ -2,6 +2,7 @@ package io.pawfiler.video.service;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,6 +21,9 @@ import io.pawfiler.video.store.VideoStorage;
 public class AnalysisWorker {
 
     private static final System.Logger LOGGER = System.getLogger(AnalysisWorker.class.getName());
+
+    /** Runs of one task after a memory shortage before it is marked FAILED. */
+    static final int MEMORY_RETRIES = 3;
 
     @Inject
     TaskLedger ledger;
@@ -44,20 +48,49 @@ public class AnalysisWorker {
             ledger.fail(taskId, "the models are not loaded on this instance");
             return true;
         }
-        try {
-            Path video = storage.open(task.storageKey());
-            DeepfakePipeline.Report report = pipeline.analyze(video, stage -> ledger.advance(taskId, stage.name(),
-                    stage.name().toLowerCase(Locale.ROOT).replace('_', ' ') + " started"));
-            report.stageTimes().forEach((stage, time) ->
-                    metrics.timer("video_analysis_stage", new Tag("stage", stage.name())).update(time));
-            metrics.timer("video_analysis").update(report.processingTime());
-            ledger.complete(task, toProto(taskId, report),
-                    Double.isNaN(report.fakeProbability()) ? null : report.fakeProbability());
-        } catch (IOException | RuntimeException e) {
-            LOGGER.log(System.Logger.Level.WARNING, "analysis of task " + taskId + " failed", e);
-            ledger.fail(taskId, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        for (int attempt = 1; ; attempt++) {
+            try {
+                Path video = storage.open(task.storageKey());
+                DeepfakePipeline.Report report = pipeline.analyze(video, stage -> ledger.advance(taskId, stage.name(),
+                        stage.name().toLowerCase(Locale.ROOT).replace('_', ' ') + " started"));
+                report.stageTimes().forEach((stage, time) ->
+                        metrics.timer("video_analysis_stage", new Tag("stage", stage.name())).update(time));
+                metrics.timer("video_analysis").update(report.processingTime());
+                ledger.complete(task, toProto(taskId, report),
+                        Double.isNaN(report.fakeProbability()) ? null : report.fakeProbability());
+                return true;
+            } catch (OutOfMemoryError e) {
+                // JavaCPP refuses native allocations above its physical-memory ceiling (or the heap is full): a
+                // shortage, not a bad video. Let the collector release what it can and try again; the task is never
+                // left half-way (it ends COMPLETED or FAILED).
+                if (attempt >= MEMORY_RETRIES) {
+                    LOGGER.log(System.Logger.Level.ERROR, "analysis of task " + taskId + " ran out of memory " + attempt
+                            + " times; giving up", e);
+                    ledger.fail(taskId, "the service ran out of memory analysing this video; upload it again later");
+                    return true;
+                }
+                LOGGER.log(System.Logger.Level.WARNING, "analysis of task " + taskId + " ran out of memory ("
+                        + e.getMessage() + "); retrying");
+                System.gc();
+                if (!pause(Duration.ofSeconds(2L * attempt))) {
+                    return true;  // shutting down: the unfinished task is taken again on redelivery
+                }
+            } catch (IOException | RuntimeException e) {
+                LOGGER.log(System.Logger.Level.WARNING, "analysis of task " + taskId + " failed", e);
+                ledger.fail(taskId, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+                return true;
+            }
         }
-        return true;
+    }
+
+    private static boolean pause(Duration duration) {
+        try {
+            Thread.sleep(duration);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     static DeepfakeReport toProto(String taskId, DeepfakePipeline.Report report) {

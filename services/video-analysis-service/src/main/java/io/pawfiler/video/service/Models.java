@@ -4,6 +4,8 @@ import java.util.Optional;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -19,8 +21,8 @@ import io.pawfiler.video.pipeline.ModelManifest;
 import io.pawfiler.video.pipeline.ScoreAggregation;
 
 /**
- * The two models, loaded once per process (ONNX Runtime sessions are thread-safe). Readiness is DOWN when either
- * failed to load, so no traffic reaches an instance that cannot analyse.
+ * The two models, loaded and warmed once per process at start-up (ONNX Runtime sessions are thread-safe).
+ * Readiness is DOWN when either failed to load, so no traffic reaches an instance that cannot analyse.
  */
 @ApplicationScoped
 public class Models {
@@ -45,6 +47,10 @@ public class Models {
             scorer = new DeepfakeScorer(ModelManifest.load(scorerManifest));
             loaded = new DeepfakePipeline(detector, scorer, new DeepfakePipeline.Options(frames, aggregation,
                     fakeThreshold, 5));
+            long started = System.nanoTime();
+            loaded.warmUp();
+            LOGGER.log(System.Logger.Level.INFO, "models " + loaded.modelVersion() + " loaded and warmed up in "
+                    + (System.nanoTime() - started) / 1_000_000 + " ms");
         } catch (RuntimeException | LinkageError e) {
             error = e.toString();
             LOGGER.log(System.Logger.Level.ERROR, "models not loaded: analysis is unavailable on this instance", e);
@@ -62,6 +68,14 @@ public class Models {
                     + "); falling back to OpenCV's Haar cascade");
             return new HaarFaceFinder();
         }
+    }
+
+    /**
+     * Loads (and warms) the models while the application starts, so that readiness is never UP before they can
+     * analyse and the first analysis is as fast as the next ones.
+     */
+    void loadAtStartup(@Observes @Initialized(ApplicationScoped.class) Object started) {
+        pipeline();
     }
 
     /** Why the models did not load, when they did not. */

@@ -10,6 +10,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -30,6 +32,14 @@ public class VideoIntake {
     /** A stored, verified upload. */
     public record Accepted(String storageKey, String sha256, long sizeBytes, FrameSampler.Probe probe) {
     }
+
+    /** Uploads probed by FFmpeg at once; more wait up to {@link #probeWait}, then are told to retry. */
+    static final int CONCURRENT_PROBES = 2;
+    static final Duration PROBE_WAIT = Duration.ofSeconds(10);
+    static final Duration RETRY_AFTER_SHORTAGE = Duration.ofSeconds(5);
+
+    final Semaphore probes = new Semaphore(CONCURRENT_PROBES);
+    Duration probeWait = PROBE_WAIT;
 
     @Inject
     VideoStorage storage;
@@ -74,12 +84,7 @@ public class VideoIntake {
                     throw ApiException.invalidArgument("video", "is empty");
                 }
                 checkMagicBytes(file);
-                FrameSampler.Probe probe;
-                try {
-                    probe = FrameSampler.probe(file);
-                } catch (FrameSampler.UnreadableVideoException e) {
-                    throw ApiException.invalidArgument("video", "is not a video FFmpeg can decode (" + e.getMessage() + ")");
-                }
+                FrameSampler.Probe probe = probe(file);
                 if (probe.durationMicros() > maxDuration.toNanos() / 1000) {
                     throw ApiException.invalidArgument("video", "is longer than " + maxDuration.toSeconds() + " s");
                 }
@@ -103,6 +108,33 @@ public class VideoIntake {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+        }
+    }
+
+    /**
+     * FFmpeg's look at an upload, a few at a time. Probing allocates native memory: when that is short (or too many
+     * uploads are being probed), the caller is told to retry (503 / UNAVAILABLE with Retry-After), never a 500.
+     */
+    private FrameSampler.Probe probe(Path file) {
+        boolean admitted;
+        try {
+            admitted = probes.tryAcquire(probeWait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ApiException.unavailable("the service is shutting down", RETRY_AFTER_SHORTAGE);
+        }
+        if (!admitted) {
+            throw ApiException.unavailable("too many uploads are being checked at once; retry shortly",
+                    RETRY_AFTER_SHORTAGE);
+        }
+        try {
+            return FrameSampler.probe(file);
+        } catch (FrameSampler.UnreadableVideoException e) {
+            throw ApiException.invalidArgument("video", "is not a video FFmpeg can decode (" + e.getMessage() + ")");
+        } catch (OutOfMemoryError e) {
+            throw ApiException.unavailable("the service is short of memory; retry shortly", RETRY_AFTER_SHORTAGE);
+        } finally {
+            probes.release();
         }
     }
 

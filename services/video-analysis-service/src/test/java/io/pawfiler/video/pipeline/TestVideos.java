@@ -53,6 +53,12 @@ public final class TestVideos {
      */
     public static Path encode(Path directory, String name, BufferedImage picture, Format format, int width, int height,
                               double seconds) {
+        return encode(directory, name, picture, format, width, height, seconds, 25);
+    }
+
+    /** @param gopFrames frames from one keyframe to the next (x264's default is 250; the tests' usual clip has 25) */
+    public static Path encode(Path directory, String name, BufferedImage picture, Format format, int width, int height,
+                              double seconds, int gopFrames) {
         Path file = directory.resolve(name + "." + format.extension);
         try {
             Files.createDirectories(directory);
@@ -65,7 +71,7 @@ public final class TestVideos {
                 recorder.setPixelFormat(format.codec == avcodec.AV_CODEC_ID_MJPEG
                         ? avutil.AV_PIX_FMT_YUVJ420P : avutil.AV_PIX_FMT_YUV420P);
                 recorder.setVideoQuality(format.codec == avcodec.AV_CODEC_ID_MJPEG ? 4 : 28);
-                recorder.setGopSize(fps);
+                recorder.setGopSize(gopFrames);
                 recorder.start();
                 int frames = (int) Math.round(seconds * fps);
                 double scale = Math.min(width * 0.7 / picture.getWidth(), height * 0.9 / picture.getHeight());
