@@ -35,6 +35,7 @@ import io.pawfiler.video.service.Submissions;
 import io.pawfiler.video.service.TaskLedger;
 import io.pawfiler.video.service.UploadUrls;
 import io.pawfiler.video.service.VideoDownloader;
+import io.pawfiler.video.service.VideoIntake;
 import io.pawfiler.video.store.TaskStore;
 
 /**
@@ -51,6 +52,9 @@ public class VideoAnalysisGrpcService extends VideoAnalysisServiceGrpc.VideoAnal
     Submissions submissions;
 
     @Inject
+    VideoIntake intake;
+
+    @Inject
     TaskLedger ledger;
 
     @Inject
@@ -65,60 +69,101 @@ public class VideoAnalysisGrpcService extends VideoAnalysisServiceGrpc.VideoAnal
     @Inject
     CallerContext callers;
 
-    /** Metadata first, then chunks; the quota unit is taken before the first byte, the bytes go to a scratch file. */
+    /**
+     * Metadata first, then chunks; the quota unit is taken before the first byte, the bytes go to a scratch file.
+     * A refused upload (quota, size, not a video) keeps reading and dropping what the client still sends and answers
+     * the error when the client is done: Helidon 4.1.2 does not credit the HTTP/2 connection's flow-control window
+     * for data that arrives on a call it already closed, so an early answer would slowly stall every other call
+     * sharing the client's connection (seen in VideoAnalysisIT). A client that keeps sending more than the size
+     * limit after a refusal is cut off at once.
+     */
     @Override
     public StreamObserver<UploadVideoRequest> uploadVideo(StreamObserver<UploadVideoResponse> response) {
         Caller caller = callers.require();
-        Submissions.Submission upload = submissions.open(AnalysisQuota.Owner.of(caller), null);
-        return new StreamObserver<>() {
-            private String filename = "upload";
-            private String contentType = "application/octet-stream";
-            private boolean failed;
+        try {
+            return new Upload(response, submissions.open(AnalysisQuota.Owner.of(caller), null), null);
+        } catch (RuntimeException refused) {
+            return new Upload(response, null, refused);
+        }
+    }
 
-            @Override
-            public void onNext(UploadVideoRequest request) {
-                if (failed) {
-                    return;
+    private final class Upload implements StreamObserver<UploadVideoRequest> {
+        private final StreamObserver<UploadVideoResponse> response;
+        private final Submissions.Submission submission;
+        private RuntimeException refusal;
+        private long dropped;
+        private boolean answered;
+        private String filename = "upload";
+        private String contentType = "application/octet-stream";
+
+        Upload(StreamObserver<UploadVideoResponse> response, Submissions.Submission submission, RuntimeException refusal) {
+            this.response = response;
+            this.submission = submission;
+            this.refusal = refusal;
+        }
+
+        @Override
+        public void onNext(UploadVideoRequest request) {
+            if (answered) {
+                return;
+            }
+            if (refusal != null) {
+                dropped += request.getChunk().size();
+                if (dropped > intake.maxBytes()) {
+                    answer(refusal);
                 }
-                try {
-                    if (request.hasMetadata()) {
-                        if (!request.getMetadata().getFilename().isBlank()) {
-                            filename = request.getMetadata().getFilename();
-                        }
-                        if (!request.getMetadata().getContentType().isBlank()) {
-                            contentType = request.getMetadata().getContentType();
-                        }
-                    } else {
-                        upload.write(request.getChunk().toByteArray());
+                return;
+            }
+            try {
+                if (request.hasMetadata()) {
+                    if (!request.getMetadata().getFilename().isBlank()) {
+                        filename = request.getMetadata().getFilename();
                     }
-                } catch (RuntimeException e) {
-                    failed = true;
-                    upload.close();
-                    GrpcErrorMappingInterceptor.fail(response, e);
+                    if (!request.getMetadata().getContentType().isBlank()) {
+                        contentType = request.getMetadata().getContentType();
+                    }
+                } else {
+                    submission.write(request.getChunk().toByteArray());
                 }
+            } catch (RuntimeException e) {
+                refusal = e;
+                submission.close();
             }
+        }
 
-            @Override
-            public void onError(Throwable t) {
-                upload.close();
+        @Override
+        public void onError(Throwable t) {
+            answered = true;
+            if (submission != null) {
+                submission.close();
             }
+        }
 
-            @Override
-            public void onCompleted() {
-                if (failed) {
-                    return;
-                }
-                try (upload) {
-                    TaskStore.Task task = upload.finish(filename, contentType);
-                    response.onNext(UploadVideoResponse.newBuilder().setTaskId(task.id())
-                            .setMessage("uploaded; analysis queued").setVideoSha256(task.sha256())
-                            .setSizeBytes(task.sizeBytes()).build());
-                    response.onCompleted();
-                } catch (RuntimeException e) {
-                    GrpcErrorMappingInterceptor.fail(response, e);
-                }
+        @Override
+        public void onCompleted() {
+            if (answered) {
+                return;
             }
-        };
+            if (refusal != null) {
+                answer(refusal);
+                return;
+            }
+            try (submission) {
+                TaskStore.Task task = submission.finish(filename, contentType);
+                answered = true;
+                response.onNext(UploadVideoResponse.newBuilder().setTaskId(task.id())
+                        .setMessage("uploaded; analysis queued").setVideoSha256(task.sha256())
+                        .setSizeBytes(task.sizeBytes()).build());
+                response.onCompleted();
+            } catch (RuntimeException e) {
+                answer(e);
+            }
+        }
+
+        private void answer(RuntimeException failure) {
+            answered = true;
+            GrpcErrorMappingInterceptor.fail(response, failure);
+        }
     }
 
     /** Downloads the video (SSRF-guarded, size- and time-bounded) and queues it like an upload. */

@@ -67,8 +67,9 @@ public class AnalysisQuota {
 
     @Inject
     AnalysisQuota(@ConfigProperty(name = "pawfiler.video.quota.monthly-limit") int monthlyLimit,
-                  @ConfigProperty(name = "pawfiler.video.quota.zone") ZoneId zone) {
-        this.policy = new MonthlyQuota(monthlyLimit, zone);
+                  // a String: Helidon's own converter reads ZoneId as a ZoneOffset and refuses region ids
+                  @ConfigProperty(name = "pawfiler.video.quota.zone") String zone) {
+        this.policy = new MonthlyQuota(monthlyLimit, ZoneId.of(zone));
     }
 
     public MonthlyQuota policy() {
