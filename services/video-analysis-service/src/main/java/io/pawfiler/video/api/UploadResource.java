@@ -24,8 +24,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import io.pawfiler.platform.errors.ApiException;
 import io.pawfiler.platform.rest.Problem;
 import io.pawfiler.platform.security.CallerContext;
-import io.pawfiler.video.service.TaskLedger;
-import io.pawfiler.video.service.VideoIntake;
+import io.pawfiler.video.service.AnalysisQuota;
+import io.pawfiler.video.service.Submissions;
 import io.pawfiler.video.store.TaskStore;
 
 /** {@code POST /upload-video} with a multipart field {@code video}, as the original frontend uploads. */
@@ -39,10 +39,7 @@ public class UploadResource {
     }
 
     @Inject
-    VideoIntake intake;
-
-    @Inject
-    TaskLedger ledger;
+    Submissions submissions;
 
     @Inject
     CallerContext callers;
@@ -58,21 +55,22 @@ public class UploadResource {
     @APIResponse(responseCode = "202", description = "stored; analysis queued")
     @APIResponse(responseCode = "400", description = "not a decodable video, empty, too long or too large",
             content = @Content(mediaType = Problem.MEDIA_TYPE))
+    @APIResponse(responseCode = "429", description = "the free plan's monthly analyses are used up; the detail says "
+            + "when the quota resets, Retry-After in how many seconds", content = @Content(mediaType = Problem.MEDIA_TYPE))
     public Response upload(@FormParam("video") EntityPart video) {
         if (video == null) {
             throw ApiException.invalidArgument("video", "a multipart field named video is required");
         }
-        String userId = callers.require().userId();
-        VideoIntake.Accepted accepted;
+        AnalysisQuota.Owner owner = AnalysisQuota.Owner.of(callers.require());
+        String filename = video.getFileName().filter(name -> !name.isBlank()).orElse("upload");
+        String contentType = video.getMediaType() == null ? "application/octet-stream" : video.getMediaType().toString();
+        TaskStore.Task task;
         try (InputStream content = video.getContent()) {
-            accepted = intake.accept(content);
+            task = submissions.submit(owner, null, content, filename, contentType);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        String filename = video.getFileName().filter(name -> !name.isBlank()).orElse("upload");
-        String contentType = video.getMediaType() == null ? "application/octet-stream" : video.getMediaType().toString();
-        TaskStore.Task task = ledger.create(userId, filename, contentType, accepted);
-        return Response.accepted(new Uploaded(task.id(), "uploaded; analysis queued", accepted.sha256(),
-                accepted.sizeBytes())).build();
+        return Response.accepted(new Uploaded(task.id(), "uploaded; analysis queued", task.sha256(),
+                task.sizeBytes())).build();
     }
 }

@@ -3,6 +3,7 @@ package io.pawfiler.video.api;
 import java.util.List;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Timestamp;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import jakarta.enterprise.context.Dependent;
@@ -11,10 +12,15 @@ import jakarta.inject.Inject;
 import io.pawfiler.api.video.AnalysisEvent;
 import io.pawfiler.api.video.AnalysisStage;
 import io.pawfiler.api.video.AnalysisStatus;
+import io.pawfiler.api.video.AnalyzeVideoRequest;
+import io.pawfiler.api.video.AnalyzeVideoResponse;
 import io.pawfiler.api.video.DeepfakeReport;
 import io.pawfiler.api.video.GetAnalysisResultRequest;
 import io.pawfiler.api.video.GetAnalysisStatusRequest;
+import io.pawfiler.api.video.GetUploadUrlRequest;
+import io.pawfiler.api.video.GetUploadUrlResponse;
 import io.pawfiler.api.video.LogEntry;
+import io.pawfiler.api.video.UnifiedReport;
 import io.pawfiler.api.video.UploadVideoRequest;
 import io.pawfiler.api.video.UploadVideoResponse;
 import io.pawfiler.api.video.VideoAnalysisServiceGrpc;
@@ -23,16 +29,27 @@ import io.pawfiler.platform.errors.ApiException;
 import io.pawfiler.platform.grpc.GrpcErrorMappingInterceptor;
 import io.pawfiler.platform.security.Caller;
 import io.pawfiler.platform.security.CallerContext;
+import io.pawfiler.video.domain.MonthlyQuota;
+import io.pawfiler.video.service.AnalysisQuota;
+import io.pawfiler.video.service.Submissions;
 import io.pawfiler.video.service.TaskLedger;
+import io.pawfiler.video.service.UploadUrls;
+import io.pawfiler.video.service.VideoDownloader;
 import io.pawfiler.video.service.VideoIntake;
 import io.pawfiler.video.store.TaskStore;
 
-/** {@code video_analysis.VideoAnalysisService}: streamed upload, status, result, and a live stage feed. */
+/**
+ * {@code video_analysis.VideoAnalysisService}: streamed upload, analysis by URL, signed upload URLs, status, result
+ * (plain and unified), and a live stage feed.
+ */
 @Dependent
 public class VideoAnalysisGrpcService extends VideoAnalysisServiceGrpc.VideoAnalysisServiceImplBase {
 
     private static final List<String> STAGES = List.of("UPLOADED", "DECODING", "DETECTING_FACES", "SCORING",
             "COMPLETED");
+
+    @Inject
+    Submissions submissions;
 
     @Inject
     VideoIntake intake;
@@ -41,63 +58,139 @@ public class VideoAnalysisGrpcService extends VideoAnalysisServiceGrpc.VideoAnal
     TaskLedger ledger;
 
     @Inject
+    AnalysisQuota quota;
+
+    @Inject
+    VideoDownloader downloader;
+
+    @Inject
+    UploadUrls uploadUrls;
+
+    @Inject
     CallerContext callers;
 
-    /** Metadata first, then chunks; the bytes go straight to a scratch file. */
+    /**
+     * Metadata first, then chunks; the quota unit is taken before the first byte, the bytes go to a scratch file.
+     * A refused upload (quota, size, not a video) keeps reading and dropping what the client still sends and answers
+     * the error when the client is done: Helidon 4.1.2 does not credit the HTTP/2 connection's flow-control window
+     * for data that arrives on a call it already closed, so an early answer would slowly stall every other call
+     * sharing the client's connection (seen in VideoAnalysisIT). A client that keeps sending more than the size
+     * limit after a refusal is cut off at once.
+     */
     @Override
     public StreamObserver<UploadVideoRequest> uploadVideo(StreamObserver<UploadVideoResponse> response) {
         Caller caller = callers.require();
-        VideoIntake.Upload upload = intake.begin();
-        return new StreamObserver<>() {
-            private String filename = "upload";
-            private String contentType = "application/octet-stream";
-            private boolean failed;
+        try {
+            return new Upload(response, submissions.open(AnalysisQuota.Owner.of(caller), null), null);
+        } catch (RuntimeException refused) {
+            return new Upload(response, null, refused);
+        }
+    }
 
-            @Override
-            public void onNext(UploadVideoRequest request) {
-                if (failed) {
-                    return;
+    private final class Upload implements StreamObserver<UploadVideoRequest> {
+        private final StreamObserver<UploadVideoResponse> response;
+        private final Submissions.Submission submission;
+        private RuntimeException refusal;
+        private long dropped;
+        private boolean answered;
+        private String filename = "upload";
+        private String contentType = "application/octet-stream";
+
+        Upload(StreamObserver<UploadVideoResponse> response, Submissions.Submission submission, RuntimeException refusal) {
+            this.response = response;
+            this.submission = submission;
+            this.refusal = refusal;
+        }
+
+        @Override
+        public void onNext(UploadVideoRequest request) {
+            if (answered) {
+                return;
+            }
+            if (refusal != null) {
+                dropped += request.getChunk().size();
+                if (dropped > intake.maxBytes()) {
+                    answer(refusal);
                 }
-                try {
-                    if (request.hasMetadata()) {
-                        if (!request.getMetadata().getFilename().isBlank()) {
-                            filename = request.getMetadata().getFilename();
-                        }
-                        if (!request.getMetadata().getContentType().isBlank()) {
-                            contentType = request.getMetadata().getContentType();
-                        }
-                    } else {
-                        upload.write(request.getChunk().toByteArray());
+                return;
+            }
+            try {
+                if (request.hasMetadata()) {
+                    if (!request.getMetadata().getFilename().isBlank()) {
+                        filename = request.getMetadata().getFilename();
                     }
-                } catch (RuntimeException e) {
-                    failed = true;
-                    upload.close();
-                    GrpcErrorMappingInterceptor.fail(response, e);
+                    if (!request.getMetadata().getContentType().isBlank()) {
+                        contentType = request.getMetadata().getContentType();
+                    }
+                } else {
+                    submission.write(request.getChunk().toByteArray());
                 }
+            } catch (RuntimeException e) {
+                refusal = e;
+                submission.close();
             }
+        }
 
-            @Override
-            public void onError(Throwable t) {
-                upload.close();
+        @Override
+        public void onError(Throwable t) {
+            answered = true;
+            if (submission != null) {
+                submission.close();
             }
+        }
 
-            @Override
-            public void onCompleted() {
-                if (failed) {
-                    return;
-                }
-                try (upload) {
-                    VideoIntake.Accepted video = upload.finish();
-                    TaskStore.Task task = ledger.create(caller.userId(), filename, contentType, video);
-                    response.onNext(UploadVideoResponse.newBuilder().setTaskId(task.id())
-                            .setMessage("uploaded; analysis queued").setVideoSha256(video.sha256())
-                            .setSizeBytes(video.sizeBytes()).build());
-                    response.onCompleted();
-                } catch (RuntimeException e) {
-                    GrpcErrorMappingInterceptor.fail(response, e);
-                }
+        @Override
+        public void onCompleted() {
+            if (answered) {
+                return;
             }
-        };
+            if (refusal != null) {
+                answer(refusal);
+                return;
+            }
+            try (submission) {
+                TaskStore.Task task = submission.finish(filename, contentType);
+                answered = true;
+                response.onNext(UploadVideoResponse.newBuilder().setTaskId(task.id())
+                        .setMessage("uploaded; analysis queued").setVideoSha256(task.sha256())
+                        .setSizeBytes(task.sizeBytes()).build());
+                response.onCompleted();
+            } catch (RuntimeException e) {
+                answer(e);
+            }
+        }
+
+        private void answer(RuntimeException failure) {
+            answered = true;
+            GrpcErrorMappingInterceptor.fail(response, failure);
+        }
+    }
+
+    /** Downloads the video (SSRF-guarded, size- and time-bounded) and queues it like an upload. */
+    @Override
+    public void analyzeVideo(AnalyzeVideoRequest request, StreamObserver<AnalyzeVideoResponse> response) {
+        TaskStore.Task task = downloader.download(owner(request.getUserId()), request.getVideoUrl());
+        response.onNext(AnalyzeVideoResponse.newBuilder().setTaskId(task.id()).setVerdict("PROCESSING")
+                .setMessage("downloaded; analysis queued").build());
+        response.onCompleted();
+    }
+
+    /** A signed URL to PUT the bytes to without a token; refused at once when the quota is used up. */
+    @Override
+    public void getUploadUrl(GetUploadUrlRequest request, StreamObserver<GetUploadUrlResponse> response) {
+        AnalysisQuota.Owner owner = owner(request.getUserId());
+        quota.requireAvailable(owner);
+        UploadUrls.Issued issued = uploadUrls.issue(owner, request.getFilename());
+        response.onNext(GetUploadUrlResponse.newBuilder().setUploadUrl(issued.uploadUrl()).setVideoUrl(issued.videoUrl())
+                .setExpiresAt(Timestamp.newBuilder().setSeconds(issued.expiresAt().getEpochSecond())).build());
+        response.onCompleted();
+    }
+
+    @Override
+    public void getUnifiedResult(GetAnalysisResultRequest request, StreamObserver<UnifiedReport> response) {
+        TaskStore.Task task = ownTask(request.getTaskId());
+        response.onNext(UnifiedReports.of(report(task)));
+        response.onCompleted();
     }
 
     @Override
@@ -189,6 +282,16 @@ public class VideoAnalysisGrpcService extends VideoAnalysisServiceGrpc.VideoAnal
             throw ApiException.notFound("no task " + taskId);  // not "forbidden": don't confirm it exists
         }
         return task;
+    }
+
+    /**
+     * Whom a request is for: the caller, or the user an admin names ({@code user_id} from other callers is the
+     * original frontend's hint, ignored). The quota follows the caller's own token: an admin is unlimited.
+     */
+    private AnalysisQuota.Owner owner(String requestedUserId) {
+        Caller caller = callers.require();
+        return new AnalysisQuota.Owner(caller.subjectOrAdminChoice(requestedUserId),
+                MonthlyQuota.unlimited(caller.roles()));
     }
 
     private static int progress(String stage) {

@@ -15,6 +15,7 @@ import io.pawfiler.api.events.VideoUploaded;
 import io.pawfiler.api.video.DeepfakeReport;
 import io.pawfiler.platform.events.EventType;
 import io.pawfiler.platform.outbox.Outbox;
+import io.pawfiler.video.store.QuotaStore;
 import io.pawfiler.video.store.TaskStore;
 import io.pawfiler.video.store.TaskStore.Task;
 
@@ -29,16 +30,32 @@ public class TaskLedger {
     Outbox outbox;
 
     @Inject
+    QuotaStore quota;
+
+    @Inject
     @ConfigProperty(name = "pawfiler.video.max-attempts")
     int maxAttempts;
 
     /** The task row (UPLOADED) and {@code video.uploaded}, together. */
     @Transactional
     public Task create(String userId, String filename, String contentType, VideoIntake.Accepted video) {
+        return create(UUID.randomUUID().toString(), userId, filename, contentType, video, null);
+    }
+
+    /**
+     * The same under a given id (a signed upload URL's), charged to the quota {@code reservation} (null: free of
+     * charge) in the same transaction.
+     */
+    @Transactional
+    public Task create(String taskId, String userId, String filename, String contentType, VideoIntake.Accepted video,
+                       AnalysisQuota.Reservation reservation) {
         Instant now = Instant.now();
-        Task task = new Task(UUID.randomUUID().toString(), userId, video.sha256(), filename, contentType,
+        Task task = new Task(taskId, userId, video.sha256(), filename, contentType,
                 video.sizeBytes(), "UPLOADED", 0, null);
         store.create(task, now);
+        if (reservation != null && reservation.period() != null) {
+            quota.charge(task.id(), reservation.owner().userId(), reservation.period());
+        }
         store.log(task.id(), "UPLOADED", "INFO", "stored " + video.sizeBytes() + " bytes, " + video.probe().width() + "x"
                 + video.probe().height() + " " + video.probe().codec() + ", "
                 + Math.round(video.probe().durationMicros() / 1e5) / 10.0 + " s", now);
@@ -98,6 +115,7 @@ public class TaskLedger {
 
     private void fail(Task task, String reason, Instant now) {
         store.setStage(task.id(), "FAILED", reason, false, now);
+        quota.refund(task.id());  // our failure, not the user's: the analysis does not count
         store.log(task.id(), "FAILED", "ERROR", reason, now);
         outbox.publish(EventType.ANALYSIS_COMPLETED, task.id(), AnalysisCompleted.newBuilder()
                 .setTaskId(task.id()).setUserId(task.userId()).setStatus("FAILED").setFailureReason(reason)

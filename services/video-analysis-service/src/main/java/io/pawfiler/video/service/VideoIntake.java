@@ -138,6 +138,11 @@ public class VideoIntake {
         }
     }
 
+    /** The size limit, for refusing a declared size early (e.g. a download's Content-Length). */
+    public long maxBytes() {
+        return maxBytes;
+    }
+
     public Upload begin() {
         try {
             return new Upload();
