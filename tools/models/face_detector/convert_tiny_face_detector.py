@@ -37,9 +37,19 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-INPUT_SIZE = 416
+INPUT_SIZE = 416   # the size face-api.js trained and runs at (the nominal size in the manifest)
 GRID = 13
-STRIDE = INPUT_SIZE // GRID  # 32
+STRIDE = INPUT_SIZE // GRID  # 32: the network is fully convolutional; any input whose sides are multiples of 32
+#                              gives a (H/32) x (W/32) grid with the same stride
+# What the service runs (manifest "output.dynamicInput.passes"): two passes per frame, merged by one NMS. In each the
+# frame is scaled so that its long side is `longSide`, at the top-left of the smallest canvas whose sides are
+# multiples of 32: 1280x720 -> 832x480 (grid 26x15: faces from ~5% of the frame width) and 416x256 (grid 13x8: the
+# faces over ~30% of the width, too big for the network at 832; for a square frame this is exactly face-api.js's
+# 416x416 input). The coarse pass keeps only boxes whose larger side is >= `minBox` canvas pixels (its small boxes
+# straddle neighbouring faces or are texture). Chosen by measurement, see MODEL_CARD-face-detector.md.
+PASSES = ((832, 0), (416, 64))  # (longSide, minBox)
+MULTIPLE = 32
+BATCH = 8  # frames per inference call (memory: a batch of 8 at 832x480 needs ~250 MB of activations)
 MEAN_RGB = (117.001, 114.697, 97.404)
 SCALE = 256.0
 # TinyFaceDetector BOX_ANCHORS (tinyFaceDetector/const.ts), in grid-cell units (w, h).
@@ -154,21 +164,32 @@ class TinyFaceDetector(nn.Module):
 # ---------------------------------------------------------------------------------------------
 # Reference pre-processing, decode and NMS (the Java port mirrors these one-to-one)
 # ---------------------------------------------------------------------------------------------
-def letterbox(rgb):
-    """RGB uint8 HxWx3 -> (416x416x3 float32 canvas, scale). Image at top-left, black pad bottom/right."""
+def canvas_size(w, h, long_side):
+    """(canvas width, canvas height, scale): long_side=None is face-api.js's square 416 canvas; otherwise the frame
+    scaled to long_side on its long side, padded up to multiples of 32 (FaceDetector.canvasFor in Java)."""
+    if long_side is None:
+        return INPUT_SIZE, INPUT_SIZE, INPUT_SIZE / max(w, h)
+    s = long_side / max(w, h)
+    cw = -(-round(w * s) // MULTIPLE) * MULTIPLE
+    ch = -(-round(h * s) // MULTIPLE) * MULTIPLE
+    return cw, ch, s
+
+
+def letterbox(rgb, long_side=None):
+    """RGB uint8 HxWx3 -> (canvas float32, scale). Image at top-left, black pad bottom/right."""
     import cv2
     h, w = rgb.shape[:2]
-    s = INPUT_SIZE / max(w, h)
+    cw, ch, s = canvas_size(w, h, long_side)
     nw, nh = max(1, round(w * s)), max(1, round(h * s))
     resized = cv2.resize(rgb, (nw, nh), interpolation=cv2.INTER_AREA if s < 1 else cv2.INTER_LINEAR)
-    canvas = np.zeros((INPUT_SIZE, INPUT_SIZE, 3), np.float32)
+    canvas = np.zeros((ch, cw, 3), np.float32)
     canvas[:nh, :nw] = resized
     return canvas, s
 
 
-def preprocess(rgb):
-    """-> NCHW float32 [1,3,416,416] ready for the ONNX model, and the scale used."""
-    canvas, s = letterbox(rgb)
+def preprocess(rgb, long_side=None):
+    """-> NCHW float32 [1,3,H,W] ready for the ONNX model, and the scale used."""
+    canvas, s = letterbox(rgb, long_side)
     x = (canvas / SCALE - np.array(MEAN_RGB, np.float32) / SCALE) / 1.0
     return np.ascontiguousarray(x.transpose(2, 0, 1)[None]), s
 
@@ -178,17 +199,18 @@ def sigmoid(v):
 
 
 def decode(grid, scale, orig_w, orig_h, score_threshold=SCORE_THRESHOLD):
-    """grid: [25,13,13] raw output for one image. Channel = anchor*5 + k, k = tx,ty,tw,th,obj.
+    """grid: [25,rows,cols] raw output for one image. Channel = anchor*5 + k, k = tx,ty,tw,th,obj.
     Returns [(score, x0, y0, x1, y1)] in original-image pixels (before NMS)."""
     out = []
-    for row in range(GRID):
-        for col in range(GRID):
+    rows, cols = grid.shape[1:]
+    for row in range(rows):
+        for col in range(cols):
             for a, (aw, ah) in enumerate(ANCHORS):
                 tx, ty, tw, th, to = (float(grid[a * 5 + k, row, col]) for k in range(5))
                 score = sigmoid(to)
                 if score <= score_threshold:
                     continue
-                # centre / size in 416-canvas pixels (stride 32 = 416/13)
+                # centre / size in canvas pixels (stride 32 = 416/13 = canvas side / grid side)
                 cx = (col + sigmoid(tx)) * STRIDE
                 cy = (row + sigmoid(ty)) * STRIDE
                 bw = np.exp(tw) * aw * STRIDE
@@ -223,9 +245,9 @@ def nms(dets, iou_threshold=IOU_THRESHOLD):
     return keep
 
 
-def detect_with(run, rgb):
-    """run: callable NCHW float32 -> [1,25,13,13]. Returns NMS'd detections in original pixels."""
-    x, s = preprocess(rgb)
+def detect_with(run, rgb, long_side=None):
+    """run: callable NCHW float32 -> [1,25,H/32,W/32]. Returns NMS'd detections in original pixels."""
+    x, s = preprocess(rgb, long_side)
     grid = run(x)[0]
     return nms(decode(grid, s, rgb.shape[1], rgb.shape[0]))
 
@@ -324,7 +346,8 @@ def match(dets, truth, min_iou=0.3):
     return tp, fp, len(free)
 
 
-def validate(package_dir, run, draw_dir=None, thresholds=(0.5, 0.4, 0.3)):
+def validate(package_dir, run, draw_dir=None, thresholds=(0.5, 0.4, 0.3), passes=((None, 0),)):
+    """passes: (longSide, minBox) per inference (None = the square 416 canvas), merged by one NMS per image."""
     import cv2
     loaded = []
     for label, load, truth, note in validation_images(package_dir):
@@ -332,15 +355,18 @@ def validate(package_dir, run, draw_dir=None, thresholds=(0.5, 0.4, 0.3)):
         if rgb is None:
             print(f"  skip {label}: not found")
             continue
-        x, s = preprocess(rgb)
-        grid = run(x)[0]
-        loaded.append((label, rgb, truth, grid, s))
+        grids = []
+        for long_side, min_box in passes:
+            x, s = preprocess(rgb, long_side)
+            grids.append((run(x)[0], s, min_box))
+        loaded.append((label, rgb, truth, grids))
     summary = {}
     for thr in thresholds:
         tot = {"faces": 0, "tp": 0, "fp_faces": 0, "fp_neg": 0, "neg_images": 0}
         print(f"score threshold {thr}:")
-        for label, rgb, truth, grid, s in loaded:
-            dets = nms(decode(grid, s, rgb.shape[1], rgb.shape[0], thr))
+        for label, rgb, truth, grids in loaded:
+            dets = nms([d for grid, s, min_box in grids for d in decode(grid, s, rgb.shape[1], rgb.shape[0], thr)
+                        if max(d[3] - d[1], d[4] - d[2]) * s >= min_box])
             tp, fp, fn = match(dets, truth)
             tot["faces"] += len(truth)
             tot["tp"] += tp
@@ -369,7 +395,8 @@ def export(net, onnx_path):
     dummy = torch.zeros(1, 3, INPUT_SIZE, INPUT_SIZE)
     torch.onnx.export(net, dummy, onnx_path, input_names=["input"], output_names=["output"],
                       opset_version=17, do_constant_folding=True,
-                      dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}})
+                      dynamic_axes={"input": {0: "batch", 2: "height", 3: "width"},
+                                    "output": {0: "batch", 2: "rows", 3: "cols"}})
     model = onnx.load(onnx_path)
     onnx.checker.check_model(model, full_check=True)
     return model
@@ -378,13 +405,16 @@ def export(net, onnx_path):
 def manifest():
     return {
         "name": "tiny-face-detector",
-        "version": "face-api.js-tiny_face_detector-1",
+        "version": "face-api.js-tiny_face_detector-2",
         "file": "face-detector.onnx",
         "input": {"name": "input", "layout": "NCHW", "width": INPUT_SIZE, "height": INPUT_SIZE,
                   "channelOrder": "RGB", "scale": SCALE,
                   "mean": [m / SCALE for m in MEAN_RGB], "std": [1.0, 1.0, 1.0]},
         "output": {"name": "output", "gridSize": GRID, "anchors": [list(a) for a in ANCHORS],
-                   "boxEncoding": "yolo2"},
+                   "boxEncoding": "yolo2",
+                   "dynamicInput": {"multiple": MULTIPLE, "batch": BATCH,
+                                    "passes": [dict(longSide=ls, **({"minBox": mb} if mb else {}))
+                                               for ls, mb in PASSES]}},
         "scoreThreshold": SCORE_THRESHOLD,
         "iouThreshold": IOU_THRESHOLD,
     }
@@ -423,9 +453,20 @@ def main():
     xb = np.concatenate([x_astro, x_astro[:, :, ::-1].copy()], 0)
     b = run_cv(xb)
     print(f"batch of 2 through cv2.dnn: output {b.shape}")
+    # the dynamic height/width the service uses: a 1280x720 frame at each long side
+    frame = cv2.resize(skd.chelsea(), (1280, 720))
+    for long_side, _ in PASSES:
+        x, _ = preprocess(frame, long_side)
+        a = torch_runner(net)(x)
+        b = cv2_runner(onnx_path)(x)  # a fresh net: OpenCV DNN fixes shapes at the first forward
+        print(f"parity torch vs cv2.dnn at input {x.shape[2]}x{x.shape[3]}: output {b.shape} "
+              f"max|diff|={np.abs(a - b).max():.2e}")
+        assert a.shape[2:] == (x.shape[2] // STRIDE, x.shape[3] // STRIDE) and np.abs(a - b).max() < 1e-3
 
-    print("validation (OpenCV DNN on the exported ONNX):")
+    print("validation (OpenCV DNN on the exported ONNX), face-api.js's square 416 canvas:")
     validate(args.package, run_cv, args.draw)
+    print(f"validation, the service's passes {PASSES} (longSide, minBox) merged by NMS:")
+    validate(args.package, lambda x: cv2_runner(onnx_path)(x), None, passes=PASSES)
 
     # Timing (single thread; the machine's 2 cores are shared): forward only, and the whole
     # pipeline (letterbox + normalise + forward + Python decode + NMS) on the 512x512 astronaut.

@@ -91,14 +91,26 @@ public record RgbImage(int width, int height, byte[] rgb) {
      */
     public Letterboxed letterboxed(int size) {
         double scale = size / (double) Math.max(width, height);
+        return new Letterboxed(placed(size, size, scale), scale);
+    }
+
+    /**
+     * This image resized by {@code scale} (to {@code round(width*scale) x round(height*scale)}) and drawn at the
+     * top-left of a black {@code canvasWidth x canvasHeight} canvas; whatever does not fit is cut off.
+     */
+    public RgbImage placed(int canvasWidth, int canvasHeight, double scale) {
         int w = Math.max(1, (int) Math.round(width * scale));
         int h = Math.max(1, (int) Math.round(height * scale));
         RgbImage scaled = resized(w, h);
-        byte[] canvas = new byte[size * size * 3];
-        for (int y = 0; y < h; y++) {
-            System.arraycopy(scaled.rgb, y * w * 3, canvas, y * size * 3, w * 3);
+        if (w == canvasWidth && h == canvasHeight) {
+            return scaled;
         }
-        return new Letterboxed(new RgbImage(size, size, canvas), scale);
+        byte[] canvas = new byte[canvasWidth * canvasHeight * 3];
+        int rowBytes = Math.min(w, canvasWidth) * 3;
+        for (int y = 0; y < Math.min(h, canvasHeight); y++) {
+            System.arraycopy(scaled.rgb, y * w * 3, canvas, y * canvasWidth * 3, rowBytes);
+        }
+        return new RgbImage(canvasWidth, canvasHeight, canvas);
     }
 
     /** An image placed on a square canvas, and the scale from the original. */
