@@ -51,27 +51,13 @@ public final class DeepfakePipeline {
     }
 
     /**
-     * Frames per detector run. One run over all 32 frames peaks at hundreds of MB of activations (416x416x16 floats
-     * per frame in the first layers alone); 8 at a time is as fast and bounds that peak.
-     */
-    static final int DETECTOR_BATCH = 8;
-
-    private List<List<FaceBox>> detectInBatches(List<RgbImage> images) {
-        List<List<FaceBox>> faces = new ArrayList<>(images.size());
-        for (int from = 0; from < images.size(); from += DETECTOR_BATCH) {
-            faces.addAll(detector.detect(images.subList(from, Math.min(images.size(), from + DETECTOR_BATCH))));
-        }
-        return faces;
-    }
-
-    /**
      * One dummy run of each stage's native code (FFmpeg's libraries, both models at the batch sizes analyses use), so
      * the first real analysis pays no library loading or first-inference set-up.
      */
     public void warmUp() {
         FrameSampler.loadNatives();
         RgbImage grey = new RgbImage(1280, 720, new byte[1280 * 720 * 3]);
-        detectInBatches(java.util.Collections.nCopies(DETECTOR_BATCH, grey));
+        detector.detectInVideo(java.util.Collections.nCopies(8, grey));
         scorer.score(List.of(scorer.cropFace(grey, new FaceBox(560, 280, 720, 440, 1))));
     }
 
@@ -90,7 +76,7 @@ public final class DeepfakePipeline {
 
         stageListener.accept(Stage.DETECTING_FACES);
         t = System.nanoTime();
-        List<List<FaceBox>> faces = detectInBatches(frames.stream().map(FrameSampler.Sample::image).toList());
+        List<List<FaceBox>> faces = detector.detectInVideo(frames.stream().map(FrameSampler.Sample::image).toList());
         List<RgbImage> crops = new ArrayList<>();
         List<ScoredFace> located = new ArrayList<>();
         for (int i = 0; i < frames.size(); i++) {

@@ -4,7 +4,13 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 
+import org.bytedeco.ffmpeg.avformat.AVFormatContext;
+import org.bytedeco.ffmpeg.avformat.AVIndexEntry;
+import org.bytedeco.ffmpeg.avformat.AVStream;
+import org.bytedeco.ffmpeg.avutil.AVRational;
+import org.bytedeco.ffmpeg.global.avformat;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.FFmpegLogCallback;
@@ -58,9 +64,8 @@ public final class FrameSampler {
     }
 
     /**
-     * Up to this far ahead, the next sample is reached by decoding forward from the last one instead of seeking:
-     * a seek restarts from the keyframe before the target, and with the common long GOPs (x264's default is 250
-     * frames, 10 s at 25 fps) each of 32 seeks in a short clip decoded from its start again (6-22 s per analysis).
+     * When the container has no keyframe index: up to this far ahead, the next sample is reached by decoding forward
+     * from the last one instead of seeking.
      */
     static final long MAX_FORWARD_DECODE_MICROS = 3_000_000;
 
@@ -77,7 +82,7 @@ public final class FrameSampler {
             for (int i = 0; i < count; i++) {
                 long timestamp = (long) (duration * (i + 0.5) / count);
                 Frame frame;
-                if (position < 0 || timestamp <= position || timestamp - position > MAX_FORWARD_DECODE_MICROS) {
+                if (!decodeForward(grabber, position, timestamp)) {
                     grabber.setVideoTimestamp(timestamp);
                     frame = grabber.grabImage();
                 } else {
@@ -93,6 +98,36 @@ public final class FrameSampler {
         } catch (FrameGrabber.Exception e) {
             throw new UnreadableVideoException(e.getMessage() == null ? "decoding failed" : e.getMessage());
         }
+    }
+
+    /**
+     * Whether the next sample is cheaper to reach by decoding on from the last one than by seeking. A seek restarts
+     * from the keyframe before the target: when that keyframe is at or before where decoding already is (a long GOP:
+     * x264's default is 250 frames, 10 s at 25 fps), seeking would decode the same frames again; each of 32 seeks in
+     * a 6 s clip then decoded it from its start (6-22 s per analysis). Otherwise seeking skips frames.
+     */
+    private static boolean decodeForward(FFmpegFrameGrabber grabber, long position, long target) {
+        if (position < 0 || target <= position) {
+            return false;
+        }
+        OptionalLong keyframe = keyframeAtOrBefore(grabber, target);
+        return keyframe.isPresent() ? keyframe.getAsLong() <= position : target - position <= MAX_FORWARD_DECODE_MICROS;
+    }
+
+    /** The time (µs, as {@link Frame#timestamp} counts) of the last keyframe at or before {@code micros}, if indexed. */
+    private static OptionalLong keyframeAtOrBefore(FFmpegFrameGrabber grabber, long micros) {
+        AVFormatContext format = grabber.getFormatContext();
+        AVStream stream = format.streams(grabber.getVideoStream());
+        AVRational base = stream.time_base();
+        long start = format.start_time() == avutil.AV_NOPTS_VALUE ? 0 : format.start_time();
+        long ts = (micros + start) * base.den() / (1_000_000L * base.num());
+        int index = avformat.av_index_search_timestamp(stream, ts, avformat.AVSEEK_FLAG_BACKWARD);
+        if (index < 0) {
+            return OptionalLong.empty();
+        }
+        AVIndexEntry entry = avformat.avformat_index_get_entry(stream, index);
+        return entry == null || entry.isNull() ? OptionalLong.empty()
+                : OptionalLong.of(entry.timestamp() * 1_000_000L * base.num() / base.den() - start);
     }
 
     /**
