@@ -559,9 +559,9 @@ def main():
     ap.add_argument("--faceapi-package", help="unpacked @vladmandic/face-api package: held-out evaluation, "
                                               "calibration and decision band (without it: no calibration, no band)")
     ap.add_argument("--tracking-package", help="unpacked tracking npm package: one more held-out photo (3 faces)")
-    ap.add_argument("--steps", type=int, default=1200)
+    ap.add_argument("--steps", type=int, default=500, help="sbi-baseline-1: 1200 (with --threads 2)")
     ap.add_argument("--loso-steps", type=int, default=0, help="steps per leave-one-source-out run (0 = skip)")
-    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--version", default="sbi-baseline-2", help="manifest version of a newly trained model")
     ap.add_argument("--calibrate-only", action="store_true",
                     help="no training: calibrate the ONNX model already in --out and rewrite its manifest")
