@@ -11,7 +11,8 @@ import java.util.function.Consumer;
 
 /**
  * One video to one report: sample frames (FFmpeg) → detect faces (ONNX) → crop → score all crops in one batch
- * (ONNX) → aggregate. Pure Java over the libraries; the service wraps it with storage, tasks and events.
+ * (ONNX) → calibrate each face's score → aggregate → verdict by the scorer's {@link DecisionBand}. Pure Java over
+ * the libraries; the service wraps it with storage, tasks and events.
  */
 public final class DeepfakePipeline {
 
@@ -19,25 +20,36 @@ public final class DeepfakePipeline {
 
     public enum Verdict { FAKE, REAL, INCONCLUSIVE }
 
-    /** @param fakeThreshold video scores at or above it are FAKE */
-    public record Options(int frames, ScoreAggregation aggregation, double fakeThreshold, int topRegions) {
+    /** The verdict band is not an option: it belongs to the scorer (its manifest), chosen from measured errors. */
+    public record Options(int frames, ScoreAggregation aggregation, int topRegions) {
         public static Options defaults() {
-            return new Options(32, ScoreAggregation.CONFIDENT, 0.5, 5);
+            return new Options(32, ScoreAggregation.CONFIDENT, 5);
         }
     }
 
-    /** A scored face; box normalised to the frame (0..1). */
+    /**
+     * A scored face; box normalised to the frame (0..1).
+     *
+     * @param score    calibrated probability that this face is fake
+     * @param rawScore the model's uncalibrated probability
+     */
     public record ScoredFace(int frameIndex, long timestampMillis, double x, double y, double width, double height,
-                             double score) {
+                             double score, double rawScore) {
     }
 
     /**
-     * @param fakeProbability the aggregated score in [0,1]; NaN when no face was found
+     * @param verdict         from {@link DecisionBand#decide}
+     * @param reason          why that verdict
+     * @param fakeProbability the calibrated per-face probabilities, aggregated: the video's calibrated probability
+     *                        of "fake" in [0,1]; NaN when no face was found
+     * @param rawScore        the uncalibrated per-face probabilities, aggregated the same way; NaN when no face
+     * @param heldoutAuc      the scorer's measured held-out AUC (how well it separates at all); NaN if unknown
+     * @param band            the band the verdict was decided with
      * @param stageTimes      wall time per stage
      */
-    public record Report(Verdict verdict, double fakeProbability, int framesAnalysed, int facesFound,
-                         String modelVersion, Duration processingTime, List<ScoredFace> mostSuspicious,
-                         Map<Stage, Duration> stageTimes) {
+    public record Report(Verdict verdict, DecisionBand.Reason reason, double fakeProbability, double rawScore,
+                         int framesAnalysed, int facesFound, String modelVersion, double heldoutAuc, DecisionBand band,
+                         Duration processingTime, List<ScoredFace> mostSuspicious, Map<Stage, Duration> stageTimes) {
     }
 
     private final FaceFinder detector;
@@ -86,30 +98,31 @@ public final class DeepfakePipeline {
                 double w = frame.image().width();
                 double h = frame.image().height();
                 located.add(new ScoredFace(frame.index(), frame.timestampMicros() / 1000, box.x0() / w, box.y0() / h,
-                        box.width() / w, box.height() / h, Double.NaN));
+                        box.width() / w, box.height() / h, Double.NaN, Double.NaN));
             }
         }
         times.put(Stage.DETECTING_FACES, Duration.ofNanos(System.nanoTime() - t));
 
         stageListener.accept(Stage.SCORING);
         t = System.nanoTime();
-        double[] scores = scorer.score(crops);
+        double[] raw = scorer.score(crops);
+        double[] calibrated = scorer.calibration().apply(raw);
         times.put(Stage.SCORING, Duration.ofNanos(System.nanoTime() - t));
 
         List<ScoredFace> scored = new ArrayList<>(located.size());
         for (int i = 0; i < located.size(); i++) {
             ScoredFace face = located.get(i);
             scored.add(new ScoredFace(face.frameIndex(), face.timestampMillis(), face.x(), face.y(), face.width(),
-                    face.height(), scores[i]));
+                    face.height(), calibrated[i], raw[i]));
         }
-        scored.sort(Comparator.comparingDouble(ScoredFace::score).reversed());
+        scored.sort(Comparator.comparingDouble(ScoredFace::score).thenComparingDouble(ScoredFace::rawScore).reversed());
+        double videoProbability = raw.length == 0 ? Double.NaN : options.aggregation().aggregate(calibrated);
+        double videoRaw = raw.length == 0 ? Double.NaN : options.aggregation().aggregate(raw);
+        DecisionBand band = scorer.band();
+        DecisionBand.Decision decision = band.decide(raw.length, videoProbability);
         Duration total = Duration.ofNanos(System.nanoTime() - started);
-        if (scores.length == 0) {
-            return new Report(Verdict.INCONCLUSIVE, Double.NaN, frames.size(), 0, modelVersion(), total, List.of(), times);
-        }
-        double videoScore = options.aggregation().aggregate(scores);
-        return new Report(videoScore >= options.fakeThreshold() ? Verdict.FAKE : Verdict.REAL, videoScore, frames.size(),
-                scores.length, modelVersion(), total,
+        return new Report(decision.verdict(), decision.reason(), videoProbability, videoRaw, frames.size(), raw.length,
+                modelVersion(), scorer.heldoutAuc(), band, total,
                 List.copyOf(scored.subList(0, Math.min(options.topRegions(), scored.size()))), times);
     }
 }

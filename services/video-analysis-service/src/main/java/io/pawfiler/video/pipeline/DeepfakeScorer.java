@@ -12,6 +12,8 @@ import ai.onnxruntime.OrtSession;
 /**
  * Scores face crops with any ONNX classifier described by a manifest: the output is a logit, a probability, or
  * softmax logits with the "fake" column named by {@code fakeIndex}. All crops of a video go in one batch.
+ * The manifest also carries the model's {@link Calibration} (raw to calibrated probability), the
+ * {@link DecisionBand} chosen from its measured held-out error rates, and its measured held-out AUC.
  */
 public final class DeepfakeScorer implements AutoCloseable {
 
@@ -20,9 +22,15 @@ public final class DeepfakeScorer implements AutoCloseable {
     private final OrtSession session;
     private final String kind;
     private final int fakeIndex;
+    private final Calibration calibration;
+    private final DecisionBand band;
+    private final double heldoutAuc;
 
     public DeepfakeScorer(ModelManifest manifest) {
         this.manifest = manifest;
+        this.calibration = Calibration.fromJson(manifest.json().getJsonObject("calibration"));
+        this.band = DecisionBand.fromJson(manifest.json().getJsonObject("decision"));
+        this.heldoutAuc = heldoutAuc(manifest.json().getJsonObject("calibration"));
         this.kind = manifest.output().getString("kind", "logit");
         this.fakeIndex = manifest.output().getInt("fakeIndex", 0);
         if (!List.of("logit", "probability", "softmax-logits").contains(kind)) {
@@ -43,6 +51,29 @@ public final class DeepfakeScorer implements AutoCloseable {
         return manifest.faceMargin();
     }
 
+    /** Raw probability of one crop to calibrated probability; identity when the manifest has no calibration. */
+    public Calibration calibration() {
+        return calibration;
+    }
+
+    /** The verdict band; {@link DecisionBand#EMPTY} when the manifest has none (never FAKE, never REAL). */
+    public DecisionBand band() {
+        return band;
+    }
+
+    /** The model's ROC AUC measured on held-out faces ({@code calibration.measured.heldoutAuc}); NaN if unknown. */
+    public double heldoutAuc() {
+        return heldoutAuc;
+    }
+
+    private static double heldoutAuc(jakarta.json.JsonObject calibration) {
+        if (calibration == null || !(calibration.get("measured") instanceof jakarta.json.JsonObject measured)
+                || !(measured.get("heldoutAuc") instanceof jakarta.json.JsonNumber auc)) {
+            return Double.NaN;
+        }
+        return auc.doubleValue();
+    }
+
     /**
      * The face around {@code box} with the manifest's margin on every side, resized isotropically and padded
      * (black) to the model's input.
@@ -59,7 +90,7 @@ public final class DeepfakeScorer implements AutoCloseable {
         return face.letterboxed(input.width()).canvas();
     }
 
-    /** Probability that each crop (already at the model's input size) is fake, in [0,1]. */
+    /** Raw (uncalibrated) probability that each crop (already at the model's input size) is fake, in [0,1]. */
     public double[] score(List<RgbImage> crops) {
         if (crops.isEmpty()) {
             return new double[0];

@@ -10,7 +10,7 @@ import java.util.stream.Stream;
 
 /**
  * The evaluate command: scores every video under {@code <folder>/real} and {@code <folder>/fake} and prints the
- * per-video scores, the ROC AUC and the accuracy at the threshold. Any model pair can be evaluated by pointing at
+ * per-video verdicts and scores, the ROC AUC and the verdict errors of the scorer's decision band. Any model pair can be evaluated by pointing at
  * other manifests.
  * <pre>
  * ./mvnw -q -pl services/video-analysis-service compile exec:java@evaluate \
@@ -43,32 +43,44 @@ public final class Evaluate {
                 for (Path video : videos(folder.resolve(label))) {
                     DeepfakePipeline.Report report = pipeline.analyze(video, stage -> { });
                     results.add(new Scored(video, label.equals("fake"), report));
-                    System.out.printf(Locale.ROOT, "%-5s %-9s %6s faces=%-3d %s%n", label, report.verdict(),
-                            Double.isNaN(report.fakeProbability()) ? "-" : String.format(Locale.ROOT, "%.4f",
-                                    report.fakeProbability()), report.facesFound(), video.getFileName());
+                    System.out.printf(Locale.ROOT, "%-5s %-12s %-16s p=%6s raw=%6s faces=%-3d %s%n", label,
+                            report.verdict(), report.reason().code(), format(report.fakeProbability()),
+                            format(report.rawScore()), report.facesFound(), video.getFileName());
                 }
             }
-            Summary summary = summarise(results, options.fakeThreshold());
-            System.out.printf(Locale.ROOT, "videos: %d real, %d fake, %d inconclusive (no face; left out)%n",
-                    summary.real(), summary.fake(), summary.inconclusive());
-            System.out.printf(Locale.ROOT, "AUC: %.4f%naccuracy at %.2f: %.4f%nmodel: %s%n", summary.auc(),
-                    options.fakeThreshold(), summary.accuracy(), pipeline.modelVersion());
+            Summary summary = summarise(results);
+            System.out.printf(Locale.ROOT, "videos: %d real, %d fake with a face; %d without (no_face; left out)%n",
+                    summary.real(), summary.fake(), summary.noFace());
+            System.out.printf(Locale.ROOT, "AUC (calibrated): %.4f, AUC (raw): %.4f%n", summary.auc(), summary.rawAuc());
+            System.out.printf(Locale.ROOT, "band %s: real videos called FAKE %d/%d, fake videos called REAL %d/%d, "
+                            + "inconclusive (low_confidence) %d%n", pipeline.modelVersion(), summary.realCalledFake(),
+                    summary.real(), summary.fakeCalledReal(), summary.fake(), summary.lowConfidence());
         }
     }
 
-    /** Counts, AUC and accuracy over the videos that had a face. */
-    public record Summary(int real, int fake, int inconclusive, double auc, double accuracy) {
+    private static String format(double value) {
+        return Double.isNaN(value) ? "-" : String.format(Locale.ROOT, "%.4f", value);
     }
 
-    public static Summary summarise(List<Scored> results, double threshold) {
-        List<Scored> decided = results.stream().filter(r -> !Double.isNaN(r.report().fakeProbability())).toList();
+    /** Counts, AUCs and verdict errors over the videos that had a face. */
+    public record Summary(int real, int fake, int noFace, double auc, double rawAuc, int realCalledFake,
+                          int fakeCalledReal, int lowConfidence) {
+    }
+
+    public static Summary summarise(List<Scored> results) {
+        List<Scored> decided = results.stream().filter(r -> r.report().facesFound() > 0).toList();
         int fakes = (int) decided.stream().filter(Scored::fake).count();
         int reals = decided.size() - fakes;
-        double correct = decided.stream().filter(r -> (r.report().fakeProbability() >= threshold) == r.fake()).count();
         return new Summary(reals, fakes, results.size() - decided.size(),
-                auc(decided.stream().filter(Scored::fake).mapToDouble(r -> r.report().fakeProbability()).toArray(),
-                        decided.stream().filter(r -> !r.fake()).mapToDouble(r -> r.report().fakeProbability()).toArray()),
-                decided.isEmpty() ? Double.NaN : correct / decided.size());
+                auc(decided, DeepfakePipeline.Report::fakeProbability), auc(decided, DeepfakePipeline.Report::rawScore),
+                (int) decided.stream().filter(r -> !r.fake() && r.report().verdict() == DeepfakePipeline.Verdict.FAKE).count(),
+                (int) decided.stream().filter(r -> r.fake() && r.report().verdict() == DeepfakePipeline.Verdict.REAL).count(),
+                (int) decided.stream().filter(r -> r.report().reason() == DecisionBand.Reason.LOW_CONFIDENCE).count());
+    }
+
+    private static double auc(List<Scored> decided, java.util.function.ToDoubleFunction<DeepfakePipeline.Report> score) {
+        return auc(decided.stream().filter(Scored::fake).mapToDouble(r -> score.applyAsDouble(r.report())).toArray(),
+                decided.stream().filter(r -> !r.fake()).mapToDouble(r -> score.applyAsDouble(r.report())).toArray());
     }
 
     /** ROC AUC as the probability that a random fake outscores a random real (ties count half). */

@@ -16,10 +16,11 @@ import jakarta.json.JsonValue;
 
 /**
  * How to feed a model and read its answer (tools/models/*.json): any ONNX image classifier or detector following
- * this contract plugs in without code changes.
+ * this contract plugs in without code changes. {@code json} is the whole manifest, for model-specific blocks
+ * (the scorer's {@code calibration} and {@code decision}).
  */
 public record ModelManifest(String name, String version, byte[] model, Input input, JsonObject output,
-                            double faceMargin, double scoreThreshold, double iouThreshold) {
+                            double faceMargin, double scoreThreshold, double iouThreshold, JsonObject json) {
 
     /** Tensor layout and normalisation: {@code x = (pixel / scale - mean[c]) / std[c]} in {@code channelOrder}. */
     public record Input(String name, String layout, int width, int height, String channelOrder, double scale,
@@ -76,7 +77,7 @@ public record ModelManifest(String name, String version, byte[] model, Input inp
                 doubles(in.getJsonArray("mean")), doubles(in.getJsonArray("std")));
         return new ModelManifest(json.getString("name"), json.getString("version"), model, input,
                 json.getJsonObject("output"), number(json, "faceMargin", 0.3), number(json, "scoreThreshold", 0.5),
-                number(json, "iouThreshold", 0.4));
+                number(json, "iouThreshold", 0.4), json);
     }
 
     private static double number(JsonObject json, String key, double fallback) {

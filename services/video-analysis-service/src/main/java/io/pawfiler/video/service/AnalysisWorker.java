@@ -97,6 +97,8 @@ public class AnalysisWorker {
         DeepfakeReport.Builder out = DeepfakeReport.newBuilder()
                 .setTaskId(taskId)
                 .setVerdict(report.verdict().name())
+                .setVerdictReason(report.reason().code())
+                // the calibrated probability of "fake"; 0 when no face (verdict_reason says no_face)
                 .setConfidenceScore(Double.isNaN(report.fakeProbability()) ? 0 : report.fakeProbability())
                 .setFrameSamplesAnalyzed(report.framesAnalysed())
                 .setFacesFound(report.facesFound())
@@ -104,6 +106,21 @@ public class AnalysisWorker {
                 .setProcessingTimeMs((int) report.processingTime().toMillis())
                 .setStage("COMPLETED")
                 .setCompletedAt(TaskLedger.timestamp(java.time.Instant.now()));
+        if (!Double.isNaN(report.fakeProbability())) {
+            out.setCalibratedFakeProbability(report.fakeProbability());
+        }
+        if (!Double.isNaN(report.rawScore())) {
+            out.setRawScore(report.rawScore());
+        }
+        if (!Double.isNaN(report.heldoutAuc())) {
+            out.setModelHeldoutAuc(report.heldoutAuc());
+        }
+        if (report.band().hasFakeSide()) {
+            out.setFakeThreshold(report.band().fakeAtOrAbove());
+        }
+        if (report.band().hasRealSide()) {
+            out.setRealThreshold(report.band().realAtOrBelow());
+        }
         for (DeepfakePipeline.ScoredFace face : report.mostSuspicious()) {
             out.addManipulatedRegions(ManipulatedRegion.newBuilder()
                     .setLabel("face").setConfidence(face.score()).setFrameIndex(face.frameIndex())

@@ -38,15 +38,14 @@ public class Models {
     Models(@ConfigProperty(name = "pawfiler.video.detector-manifest") String detectorManifest,
            @ConfigProperty(name = "pawfiler.video.scorer-manifest") String scorerManifest,
            @ConfigProperty(name = "pawfiler.video.frames") int frames,
-           @ConfigProperty(name = "pawfiler.video.aggregation") ScoreAggregation aggregation,
-           @ConfigProperty(name = "pawfiler.video.fake-threshold") double fakeThreshold) {
+           @ConfigProperty(name = "pawfiler.video.aggregation") ScoreAggregation aggregation) {
         DeepfakePipeline loaded = null;
         String error = null;
         try {
             detector = loadDetector(detectorManifest);
             scorer = new DeepfakeScorer(ModelManifest.load(scorerManifest));
-            loaded = new DeepfakePipeline(detector, scorer, new DeepfakePipeline.Options(frames, aggregation,
-                    fakeThreshold, 5));
+            // the verdict band comes with the scorer (its manifest), chosen from the model's measured error rates
+            loaded = new DeepfakePipeline(detector, scorer, new DeepfakePipeline.Options(frames, aggregation, 5));
             long started = System.nanoTime();
             loaded.warmUp();
             LOGGER.log(System.Logger.Level.INFO, "models " + loaded.modelVersion() + " loaded and warmed up in "

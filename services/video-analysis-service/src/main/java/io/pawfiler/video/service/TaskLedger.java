@@ -102,6 +102,7 @@ public class TaskLedger {
                 + " faces in " + report.getFrameSamplesAnalyzed() + " frames", now);
         outbox.publish(EventType.ANALYSIS_COMPLETED, task.id(), AnalysisCompleted.newBuilder()
                 .setTaskId(task.id()).setUserId(task.userId()).setStatus("COMPLETED").setVerdict(report.getVerdict())
+                .setVerdictReason(report.getVerdictReason())
                 .setConfidenceScore(report.getConfidenceScore()).setFramesAnalyzed(report.getFrameSamplesAnalyzed())
                 .setFacesFound(report.getFacesFound()).setModelVersion(report.getModelVersion())
                 .setProcessingTimeMs(report.getProcessingTimeMs()).setCompletedAt(timestamp(now))

@@ -13,12 +13,12 @@ class ModelsTest {
     @Test
     void readinessIsDownWhenAModelCannotBeLoaded() {
         Models broken = new Models("classpath:models/face-detector.json", "classpath:models/missing.json", 8,
-                ScoreAggregation.MEAN, 0.5);
+                ScoreAggregation.MEAN);
         assertTrue(broken.pipeline().isEmpty());
         assertEquals(HealthCheckResponse.Status.DOWN, health(broken).getStatus());
 
         Models loaded = new Models("classpath:models/face-detector.json", "classpath:models/deepfake-scorer.json", 8,
-                ScoreAggregation.MEAN, 0.5);
+                ScoreAggregation.MEAN);
         assertEquals(HealthCheckResponse.Status.UP, health(loaded).getStatus());
         loaded.close();
     }
@@ -26,7 +26,7 @@ class ModelsTest {
     @Test
     void withoutTheCnnDetectorTheHaarCascadeStillFindsTheFace() {
         Models fallback = new Models("classpath:models/missing-detector.json", "classpath:models/deepfake-scorer.json",
-                8, ScoreAggregation.MEAN, 0.5);
+                8, ScoreAggregation.MEAN);
         assertTrue(fallback.pipeline().orElseThrow().modelVersion().contains("haarcascade"));
         try (var haar = new io.pawfiler.video.pipeline.HaarFaceFinder()) {
             var astronaut = io.pawfiler.video.pipeline.RgbImage.of(io.pawfiler.video.pipeline.TestVideos.image("astronaut.png"));
