@@ -116,7 +116,9 @@ class PipelineModelsTest {
      * The reported false accusation: a 6 s 720p video made from an unmanipulated photo of a person came back FAKE
      * (0.87). The verdict must be REAL or INCONCLUSIVE / low_confidence, never FAKE: the model card's measured
      * held-out error rates do not support a FAKE for such a video (see the manifest's decision block, checked by
-     * {@link #theBandInTheManifestIsJustifiedByItsOwnMeasuredErrorRates}).
+     * {@link #theBandInTheManifestIsJustifiedByItsOwnMeasuredErrorRates}). The astronaut is one of the scorer's three
+     * training faces (no other legally usable face exists to commit), so this shows the service path, not
+     * generalisation: for unseen people the guarantee is the empty FAKE side of the band, checked by that test.
      */
     @Test
     void aVideoOfAnUnmanipulatedPhotoIsNeverCalledFake() {
