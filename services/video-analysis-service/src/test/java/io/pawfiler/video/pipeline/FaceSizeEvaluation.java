@@ -53,7 +53,8 @@ public final class FaceSizeEvaluation {
         }
         if (args.length > 3) {
             manifest = new ModelManifest(manifest.name(), manifest.version(), manifest.model(), manifest.input(),
-                    manifest.output(), manifest.faceMargin(), Double.parseDouble(args[3]), manifest.iouThreshold());
+                    manifest.output(), manifest.faceMargin(), Double.parseDouble(args[3]), manifest.iouThreshold(),
+                    manifest.json());
         }
         JsonObject labels = Json.createReader(new StringReader(Files.readString(folder.resolve("labels.json"))))
                 .readObject();
@@ -166,6 +167,7 @@ public final class FaceSizeEvaluation {
             output.add("dynamicInput", builder.add("passes", passes));
         }
         return new ModelManifest(manifest.name(), manifest.version(), manifest.model(), manifest.input(),
-                output.build(), manifest.faceMargin(), manifest.scoreThreshold(), manifest.iouThreshold());
+                output.build(), manifest.faceMargin(), manifest.scoreThreshold(), manifest.iouThreshold(),
+                manifest.json());
     }
 }
