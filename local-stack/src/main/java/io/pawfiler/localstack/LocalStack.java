@@ -240,10 +240,12 @@ public final class LocalStack implements AutoCloseable {
 
     /**
      * glibc malloc settings for JVMs hosting native libraries (FFmpeg, OpenCV, ONNX Runtime); overridable from the
-     * environment. By default every thread that mallocs gets its own arena (up to 8 per core), and after the first
-     * large block is freed glibc raises its mmap threshold to up to 32 MB, so the video pipeline's per-frame and
-     * per-inference buffers landed in the arenas, were never given back, and RSS only grew (1.5 GB after a dozen
-     * analyses, the main arena alone 660 MB). A fixed threshold keeps large blocks in mmap, returned on free.
+     * environment. By default every thread that mallocs gets its own arena (up to 8 per core), and glibc raises its
+     * mmap threshold to up to 32 MB after the first large free: the video pipeline's buffers then stayed in arenas
+     * that keep what was freed, and RSS only grew (1.5 GB after a dozen analyses). Measured over 70 analyses (the
+     * VideoSoak benchmark): two arenas alone sat at 1.5 GB; with a 4 MB mmap threshold RSS still crept from 700 to
+     * 1000 MB; with these values it holds at 520-750 MB. The price: large buffers are page-faulted afresh on every
+     * inference, up to ~30% of an analysis's time.
      */
     static final Map<String, String> NATIVE_MEMORY_ENVIRONMENT = Map.of(
             "MALLOC_ARENA_MAX", "2",
