@@ -272,6 +272,10 @@ public final class LocalStack implements AutoCloseable {
         if (service.name().equals("auth-service") && System.getenv("PAWFILER_AUTH_KEY_ENCRYPTION_SECRET") == null) {
             env.put("PAWFILER_AUTH_KEY_ENCRYPTION_SECRET", localSecret("auth-key-encryption-secret"));
         }
+        if (service.name().equals("video-analysis-service") && System.getenv("PAWFILER_VIDEO_UPLOAD_URL_SECRET") == null) {
+            // signed upload URLs then stay valid across restarts of the service
+            env.put("PAWFILER_VIDEO_UPLOAD_URL_SECRET", localSecret("video-upload-url-secret"));
+        }
         ServiceProcess process = ServiceProcess.start(root, service, service.port(), env, log, jvmOptions, note);
         processes.add(process);
         return process;
