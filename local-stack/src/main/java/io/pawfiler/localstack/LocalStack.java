@@ -263,12 +263,7 @@ public final class LocalStack implements AutoCloseable {
         env.put("PAWFILER_DB_USER", dbUser);
         env.put("PAWFILER_DB_PASSWORD", dbPassword);
         env.put("PAWFILER_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
-        env.putAll(NATIVE_MEMORY_ENVIRONMENT);
-        System.getenv().forEach((name, value) -> {
-            if (NATIVE_MEMORY_ENVIRONMENT.containsKey(name)) {
-                env.put(name, value);
-            }
-        });
+        NATIVE_MEMORY_ENVIRONMENT.forEach((name, value) -> env.put(name, System.getenv().getOrDefault(name, value)));
         if (service.name().equals("auth-service") && System.getenv("PAWFILER_AUTH_KEY_ENCRYPTION_SECRET") == null) {
             env.put("PAWFILER_AUTH_KEY_ENCRYPTION_SECRET", localSecret("auth-key-encryption-secret"));
         }

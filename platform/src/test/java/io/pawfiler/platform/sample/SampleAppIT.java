@@ -32,6 +32,7 @@ import io.pawfiler.platform.sample.api.EchoReply;
 import io.pawfiler.platform.sample.api.EchoRequest;
 import io.pawfiler.platform.sample.api.EchoServiceGrpc;
 import io.pawfiler.testing.RealInfrastructure;
+import io.pawfiler.testing.grpc.GrpcClients;
 import io.pawfiler.testing.jwt.TestTokens;
 import java.time.Duration;
 import java.util.List;
@@ -128,21 +129,7 @@ class SampleAppIT {
     void reflectionListsTheRealProtoNames() throws Exception {
         CompletableFuture<ServerReflectionResponse> answer = new CompletableFuture<>();
         StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(channel())
-                .serverReflectionInfo(new StreamObserver<>() {
-                    @Override
-                    public void onNext(ServerReflectionResponse value) {
-                        answer.complete(value);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        answer.completeExceptionally(t);
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                    }
-                });
+                .serverReflectionInfo(GrpcClients.completing(answer));
         requests.onNext(ServerReflectionRequest.newBuilder().setListServices("*").build());
         ServerReflectionResponse response = answer.get(10, TimeUnit.SECONDS);
         requests.onCompleted();

@@ -1,5 +1,6 @@
 package io.pawfiler.testing.grpc;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.grpc.ClientInterceptor;
@@ -7,6 +8,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.StreamObserver;
 
 /** What every test that calls a service over real gRPC needs: a plaintext channel and a bearer token. */
 public final class GrpcClients {
@@ -28,6 +30,25 @@ public final class GrpcClients {
         Metadata headers = new Metadata();
         headers.put(AUTHORIZATION, "Bearer " + token);
         return MetadataUtils.newAttachHeadersInterceptor(headers);
+    }
+
+    /** A response observer that completes {@code done} with the first response, or with the call's error. */
+    public static <T> StreamObserver<T> completing(CompletableFuture<T> done) {
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(T value) {
+                done.complete(value);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                done.completeExceptionally(t);
+            }
+
+            @Override
+            public void onCompleted() {
+            }
+        };
     }
 
     public static void close(ManagedChannel channel) throws InterruptedException {

@@ -90,11 +90,8 @@ public final class FaceDetector implements FaceFinder {
         if (frames.isEmpty()) {
             return List.of();
         }
-        List<List<FaceBox>> candidates = new ArrayList<>(frames.size());
-        for (int i = 0; i < frames.size(); i++) {
-            candidates.add(new ArrayList<>());
-        }
-        List<Integer> all = java.util.stream.IntStream.range(0, frames.size()).boxed().toList();
+        List<List<FaceBox>> candidates = emptyLists(frames.size());
+        List<Integer> all = indexes(frames.size());
         for (Pass pass : passes) {
             runPass(pass, pass.minBox(), all, frames, candidates);
         }
@@ -119,7 +116,7 @@ public final class FaceDetector implements FaceFinder {
         }
         Pass fine = passes.get(0).longSide() >= passes.get(1).longSide() ? passes.get(0) : passes.get(1);
         Pass coarse = fine == passes.get(0) ? passes.get(1) : passes.get(0);
-        List<Integer> all = java.util.stream.IntStream.range(0, frames.size()).boxed().toList();
+        List<Integer> all = indexes(frames.size());
         List<Integer> probes = all.stream().filter(i -> i % VIDEO_PROBE_EVERY == 0).toList();
         List<List<FaceBox>> coarseFound = emptyLists(frames.size());
         List<List<FaceBox>> fineFound = emptyLists(frames.size());
@@ -139,8 +136,7 @@ public final class FaceDetector implements FaceFinder {
                 // exactly detect()'s merge: the fine pass's boxes plus the coarse pass's big ones
                 found.addAll(fineFound.get(i));
                 double scale = canvasOf(coarse, frames.get(i)).scale();
-                coarseFound.get(i).stream().filter(box -> Math.max(box.width(), box.height()) * scale >= coarse.minBox())
-                        .forEach(found::add);
+                coarseFound.get(i).stream().filter(box -> bigEnough(box, scale, coarse.minBox())).forEach(found::add);
             } else {
                 found.addAll(coarseFound.get(i));
             }
@@ -159,6 +155,15 @@ public final class FaceDetector implements FaceFinder {
     static final int VIDEO_PROBE_EVERY = 4;
     /** Two boxes this much overlapping are one face found twice. */
     static final double SAME_FACE_IOU = 0.3;
+
+    /** Whether a box is at least {@code minBox} pixels on its larger side once on a canvas at {@code scale}. */
+    private static boolean bigEnough(FaceBox box, double scale, double minBox) {
+        return Math.max(box.width(), box.height()) * scale >= minBox;
+    }
+
+    private static List<Integer> indexes(int count) {
+        return java.util.stream.IntStream.range(0, count).boxed().toList();
+    }
 
     private static List<List<FaceBox>> emptyLists(int count) {
         List<List<FaceBox>> lists = new ArrayList<>(count);
@@ -215,7 +220,7 @@ public final class FaceDetector implements FaceFinder {
                 for (FaceBox box : decode(values, i * perImage, rows, cols, canvas.width() / (double) cols,
                         canvas.height() / (double) rows, anchors, canvas.scale(), manifest.scoreThreshold(),
                         frame.width(), frame.height())) {
-                    if (Math.max(box.width(), box.height()) * canvas.scale() >= minBox) {
+                    if (bigEnough(box, canvas.scale(), minBox)) {
                         candidates.get(chunk.get(i)).add(box);
                     }
                 }

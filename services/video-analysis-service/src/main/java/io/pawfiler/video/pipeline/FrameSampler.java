@@ -41,7 +41,7 @@ public final class FrameSampler {
 
     /** Loads FFmpeg's native libraries now (the static initialiser above), rather than in the first analysis. */
     public static void loadNatives() {
-        org.bytedeco.javacpp.Loader.load(org.bytedeco.ffmpeg.global.avformat.class);
+        org.bytedeco.javacpp.Loader.load(avformat.class);
         org.bytedeco.javacpp.Loader.load(org.bytedeco.ffmpeg.global.swscale.class);
     }
 
@@ -82,11 +82,11 @@ public final class FrameSampler {
             for (int i = 0; i < count; i++) {
                 long timestamp = (long) (duration * (i + 0.5) / count);
                 Frame frame;
-                if (!decodeForward(grabber, position, timestamp)) {
+                if (decodeForward(grabber, position, timestamp)) {
+                    frame = decodeForwardTo(grabber, position, timestamp, frameMicros);
+                } else {
                     grabber.setVideoTimestamp(timestamp);
                     frame = grabber.grabImage();
-                } else {
-                    frame = decodeForwardTo(grabber, position, timestamp, frameMicros);
                 }
                 if (frame == null || frame.image == null) {
                     continue;  // past the last decodable frame (e.g. a container that overstates its length)

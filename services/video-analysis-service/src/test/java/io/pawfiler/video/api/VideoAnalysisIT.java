@@ -357,7 +357,7 @@ class VideoAnalysisIT {
         ApiTestSupport.setQuotaUsed(user, month, 5);  // e.g. used up before subscribing
         CompletableFuture<UploadVideoResponse> done = new CompletableFuture<>();
         StreamObserver<UploadVideoRequest> requests = VideoAnalysisServiceGrpc.newStub(channel())
-                .withInterceptors(GrpcClients.bearer(token)).uploadVideo(completing(done));
+                .withInterceptors(GrpcClients.bearer(token)).uploadVideo(GrpcClients.completing(done));
         requests.onNext(UploadVideoRequest.newBuilder().setMetadata(VideoMetadata.newBuilder().setFilename("p.avi")).build());
         requests.onNext(UploadVideoRequest.newBuilder().setChunk(ByteString.copyFrom(smallVideo())).build());
         requests.onCompleted();
@@ -603,24 +603,6 @@ class VideoAnalysisIT {
         return smallVideo;
     }
 
-    private static <T> StreamObserver<T> completing(CompletableFuture<T> done) {
-        return new StreamObserver<>() {
-            @Override
-            public void onNext(T value) {
-                done.complete(value);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                done.completeExceptionally(t);
-            }
-
-            @Override
-            public void onCompleted() {
-            }
-        };
-    }
-
     private static long countTasks(String user) throws Exception {
         try (var connection = RealInfrastructure.currentDatabase().connect();
              var statement = connection.prepareStatement("SELECT count(*) FROM video_analysis.analysis_tasks WHERE user_id = ?")) {
@@ -634,21 +616,7 @@ class VideoAnalysisIT {
     private UploadVideoResponse upload(String user, String filename, byte[] bytes) throws Exception {
         CompletableFuture<UploadVideoResponse> done = new CompletableFuture<>();
         StreamObserver<UploadVideoRequest> requests = VideoAnalysisServiceGrpc.newStub(channel())
-                .withInterceptors(bearer(user)).uploadVideo(new StreamObserver<>() {
-                    @Override
-                    public void onNext(UploadVideoResponse value) {
-                        done.complete(value);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        done.completeExceptionally(t);
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                    }
-                });
+                .withInterceptors(bearer(user)).uploadVideo(GrpcClients.completing(done));
         requests.onNext(UploadVideoRequest.newBuilder().setMetadata(VideoMetadata.newBuilder().setFilename(filename)
                 .setContentType("video/mp4").setFileSize(bytes.length)).build());
         for (int offset = 0; offset < bytes.length; offset += 256 * 1024) {
