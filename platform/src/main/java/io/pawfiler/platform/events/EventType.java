@@ -6,14 +6,18 @@ import java.util.Optional;
 import com.google.protobuf.Message;
 
 import io.pawfiler.api.events.AnalysisCompleted;
+import io.pawfiler.api.events.CommunityActivity;
 import io.pawfiler.api.events.PaymentCompleted;
 import io.pawfiler.api.events.QuizAnswered;
+import io.pawfiler.api.events.UserProfileChanged;
 import io.pawfiler.api.events.UserRegistered;
 import io.pawfiler.api.events.VideoUploaded;
 import io.pawfiler.api.events.XpEarned;
+import io.pawfiler.api.events.XpGranted;
 
 /**
- * The six event types of the system. The type name is both the CloudEvents {@code type} and the Kafka topic;
+ * The event types of the system: the six of the first design, then those added later (profile changes, XP granted
+ * outside the quiz, community activity). The type name is both the CloudEvents {@code type} and the Kafka topic;
  * the payload schema is a message of {@code events.proto}.
  */
 public enum EventType {
@@ -22,7 +26,10 @@ public enum EventType {
     XP_EARNED("xp.earned", XpEarned.getDefaultInstance()),
     VIDEO_UPLOADED("video.uploaded", VideoUploaded.getDefaultInstance()),
     ANALYSIS_COMPLETED("analysis.completed", AnalysisCompleted.getDefaultInstance()),
-    PAYMENT_COMPLETED("payment.completed", PaymentCompleted.getDefaultInstance());
+    PAYMENT_COMPLETED("payment.completed", PaymentCompleted.getDefaultInstance()),
+    USER_PROFILE_CHANGED("user.profile-changed", UserProfileChanged.getDefaultInstance()),
+    XP_GRANTED("xp.granted", XpGranted.getDefaultInstance()),
+    COMMUNITY_ACTIVITY("community.activity", CommunityActivity.getDefaultInstance());
 
     private final String typeName;
     private final Message payloadPrototype;
