@@ -46,7 +46,9 @@ CREATE TABLE posts (
 );
 -- The feed's order (admin posts first, then newest): a page is an index range scan.
 CREATE INDEX posts_feed ON posts (is_admin_post DESC, created_at DESC, id DESC);
--- Rate limits, activity counts, top detective.
+-- Today's and this fortnight's posts (hot topic).
+CREATE INDEX posts_created ON posts (created_at);
+-- Rate limits, activity counts.
 CREATE INDEX posts_author ON posts (author_id, created_at DESC);
 CREATE INDEX posts_media_key ON posts (media_key) WHERE media_key IS NOT NULL;
 -- Exact tag matches (search, notices, hot topic): tags @> ARRAY[...].
@@ -93,7 +95,9 @@ CREATE TABLE post_likes (
     PRIMARY KEY (post_id, user_id)
 );
 CREATE INDEX post_likes_user ON post_likes (user_id);
-CREATE INDEX post_likes_received ON post_likes (created_at, author_id);
+-- Likes a user received (activity counts) and this month's likes (top detective).
+CREATE INDEX post_likes_received ON post_likes (author_id);
+CREATE INDEX post_likes_created ON post_likes (created_at);
 
 --changeset community:001-votes
 -- One vote per reader and post; correct: whether it matched the post's is_correct (NULL when the post has none).
@@ -105,4 +109,5 @@ CREATE TABLE post_votes (
     created_at TIMESTAMPTZ NOT NULL,
     PRIMARY KEY (post_id, user_id)
 );
+-- Rate limits and activity counts.
 CREATE INDEX post_votes_user ON post_votes (user_id, created_at DESC);

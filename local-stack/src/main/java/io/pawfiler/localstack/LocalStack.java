@@ -271,6 +271,10 @@ public final class LocalStack implements AutoCloseable {
             // signed upload URLs then stay valid across restarts of the service
             env.put("PAWFILER_VIDEO_UPLOAD_URL_SECRET", localSecret("video-upload-url-secret"));
         }
+        if (service.name().equals("community-service") && System.getenv("PAWFILER_COMMUNITY_MEDIA_URL_SECRET") == null) {
+            // media URLs handed out in posts keep working across restarts
+            env.put("PAWFILER_COMMUNITY_MEDIA_URL_SECRET", localSecret("community-media-url-secret"));
+        }
         ServiceProcess process = ServiceProcess.start(root, service, service.port(), env, log, jvmOptions, note);
         processes.add(process);
         return process;

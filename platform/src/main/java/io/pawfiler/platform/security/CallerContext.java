@@ -18,6 +18,7 @@ import io.pawfiler.platform.errors.ApiException;
 public class CallerContext {
 
     static final Context.Key<Caller> GRPC_CALLER = Context.key("pawfiler-caller");
+    static final Context.Key<String> GRPC_BEARER_TOKEN = Context.key("pawfiler-bearer-token");
 
     private final Instance<JsonWebToken> restToken;
 
@@ -37,6 +38,23 @@ public class CallerContext {
                 return Optional.empty();
             }
             return Optional.of(new Caller(jwt.getSubject(), jwt.getGroups() == null ? java.util.Set.of() : jwt.getGroups()));
+        } catch (RuntimeException noRequestOrNoToken) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The verified access token of the current request, to forward when a call on the caller's behalf goes to
+     * another service (which verifies it again: zero trust).
+     */
+    public Optional<String> bearerToken() {
+        String grpcToken = GRPC_BEARER_TOKEN.get();
+        if (grpcToken != null) {
+            return Optional.of(grpcToken);
+        }
+        try {
+            JsonWebToken jwt = restToken.get();
+            return jwt == null ? Optional.empty() : Optional.ofNullable(jwt.getRawToken());
         } catch (RuntimeException noRequestOrNoToken) {
             return Optional.empty();
         }

@@ -56,13 +56,15 @@ public class GrpcAuthentication implements ServerInterceptor {
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return reject(call, "a bearer access token is required");
         }
+        String token = authorization.substring(7).trim();
         Caller caller;
         try {
-            caller = verifier.verify(authorization.substring(7).trim());
+            caller = verifier.verify(token);
         } catch (ApiException e) {
             return reject(call, e.getMessage());
         }
-        return Contexts.interceptCall(Context.current().withValue(CallerContext.GRPC_CALLER, caller), call, headers, next);
+        return Contexts.interceptCall(Context.current()
+                .withValue(CallerContext.GRPC_CALLER, caller).withValue(CallerContext.GRPC_BEARER_TOKEN, token), call, headers, next);
     }
 
     private static <Q, R> ServerCall.Listener<Q> reject(ServerCall<Q, R> call, String reason) {
