@@ -15,6 +15,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
+import org.eclipse.microprofile.jwt.JsonWebToken;
 import jakarta.ws.rs.core.StreamingOutput;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
@@ -87,7 +88,7 @@ public class MediaResource {
             @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch,
             @Context SecurityContext security) {
         boolean signed = urls.verify(key, sig);
-        if (!signed && (security == null || security.getUserPrincipal() == null)) {
+        if (!signed && !hasVerifiedToken(security)) {
             return unauthorized(sig == null || sig.isEmpty()
                     ? "a signed media URL (the media_url of a post) or an access token is required"
                     : "this media URL's signature is not valid; use the media_url of a post as it is");
@@ -134,6 +135,11 @@ public class MediaResource {
             response.header("Content-Range", "bytes " + first + "-" + requested.last() + "/" + file.size());
         }
         return response.build();
+    }
+
+    /** A verified MP JWT (Helidon gives a @PermitAll request without a token an anonymous principal instead). */
+    static boolean hasVerifiedToken(SecurityContext security) {
+        return security != null && security.getUserPrincipal() instanceof JsonWebToken token && token.getSubject() != null;
     }
 
     /** 401 with the challenge RFC 9110 asks for (an entity is set, so SecurityProblems leaves it alone). */

@@ -88,7 +88,7 @@ public class CommunityStore {
         entityManager.createNativeQuery("""
                         INSERT INTO posts (id, author_id, title, body, tags, media_url, media_type, media_key, is_admin_post,
                                            is_correct, created_at, updated_at)
-                        VALUES (?1, ?2, ?3, ?4, string_to_array(?5, chr(31))::varchar(20)[], ?6, ?7, ?8, ?9, ?10, ?11, ?11)""")
+                        VALUES (?1, ?2, ?3, ?4, string_to_array(?5, chr(31))::varchar(20)[], ?6, ?7, ?8, ?9, CAST(?10 AS boolean), ?11, ?11)""")
                 .setParameter(1, post.id()).setParameter(2, post.authorId()).setParameter(3, post.title())
                 .setParameter(4, post.body()).setParameter(5, String.join(TAG_SEPARATOR, post.tags()))
                 .setParameter(6, post.mediaUrl()).setParameter(7, post.mediaType()).setParameter(8, post.mediaKey())
@@ -273,7 +273,7 @@ public class CommunityStore {
     /** @return whether the vote is new (a second vote changes nothing) */
     public boolean insertVote(String postId, String userId, boolean vote, Optional<Boolean> correct, Instant now) {
         return entityManager.createNativeQuery("""
-                        INSERT INTO post_votes (post_id, user_id, vote, correct, created_at) VALUES (?1, ?2, ?3, ?4, ?5)
+                        INSERT INTO post_votes (post_id, user_id, vote, correct, created_at) VALUES (?1, ?2, ?3, CAST(?4 AS boolean), ?5)
                         ON CONFLICT (post_id, user_id) DO NOTHING""")
                 .setParameter(1, postId).setParameter(2, userId).setParameter(3, vote)
                 .setParameter(4, correct.orElse(null)).setParameter(5, utc(now)).executeUpdate() > 0;

@@ -32,7 +32,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class MediaResourceTest {
 
     private static final SecurityContext ANONYMOUS = context(null);
-    private static final SecurityContext USER = context(() -> "user-1");
+    /** What Helidon hands a @PermitAll request that carried no token: a principal that is not a JWT. */
+    private static final SecurityContext HELIDON_ANONYMOUS = context(() -> "<ANONYMOUS>");
+    private static final SecurityContext USER = context(new org.eclipse.microprofile.jwt.JsonWebToken() {
+        @Override
+        public String getName() {
+            return "user-1";
+        }
+
+        @Override
+        public java.util.Set<String> getClaimNames() {
+            return java.util.Set.of("sub");
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public <T> T getClaim(String claimName) {
+            return "sub".equals(claimName) ? (T) "user-1" : null;
+        }
+    });
 
     @TempDir
     Path root;
@@ -86,6 +104,8 @@ class MediaResourceTest {
             assertTrue(response.getEntity().toString().contains("\"status\":401"), response.getEntity().toString());
         }
         assertEquals(401, resource.media(key, null, null, null, null, null).getStatus());
+        assertEquals(401, resource.media(key, null, null, null, null, HELIDON_ANONYMOUS).getStatus(),
+                "a principal that is not a verified token does not count");
     }
 
     @Test
