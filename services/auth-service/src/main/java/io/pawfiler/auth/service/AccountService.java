@@ -11,6 +11,7 @@ import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import io.pawfiler.api.events.UserProfileChanged;
 import io.pawfiler.api.events.UserRegistered;
 import io.pawfiler.auth.domain.AccountRules;
 import io.pawfiler.auth.domain.PasswordHasher;
@@ -79,7 +80,7 @@ public class AccountService {
                 .setUserId(user.id())
                 .setNickname(nickname)
                 .setAvatarEmoji(avatar)
-                .setRegisteredAt(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
+                .setRegisteredAt(timestamp(now))
                 .build());
         return user;
     }
@@ -117,7 +118,12 @@ public class AccountService {
         return users.byId(userId).orElseThrow(() -> ApiException.notFound("no such user"));
     }
 
-    /** Changes the fields given (null = keep). */
+    /**
+     * Changes the fields given (null = keep) and, when that changes anything, publishes {@code user.profile-changed}
+     * with the whole card in the same transaction. Consumers keep the card with the newest changed_at; the row lock
+     * makes one user's changes take their timestamps in the order they commit. Sending what is already there changes
+     * nothing and publishes nothing.
+     */
     @Transactional
     public User updateProfile(String userId, String nickname, String avatarEmoji) {
         if (nickname == null && avatarEmoji == null) {
@@ -126,8 +132,19 @@ public class AccountService {
         String newNickname = nickname == null ? null : AccountRules.checkNickname(nickname);
         String newAvatar = avatarEmoji == null ? null : AccountRules.checkAvatar(avatarEmoji);
         User user = users.byIdForUpdate(userId).orElseThrow(() -> ApiException.notFound("no such user"));
-        user.changeProfile(newNickname != null ? newNickname : user.nickname(),
-                newAvatar != null ? newAvatar : user.avatarEmoji(), clock.instant());
+        String nicknameAfter = newNickname != null ? newNickname : user.nickname();
+        String avatarAfter = newAvatar != null ? newAvatar : user.avatarEmoji();
+        if (nicknameAfter.equals(user.nickname()) && avatarAfter.equals(user.avatarEmoji())) {
+            return user;
+        }
+        Instant now = clock.instant();
+        user.changeProfile(nicknameAfter, avatarAfter, now);
+        outbox.publish(EventType.USER_PROFILE_CHANGED, user.id(), UserProfileChanged.newBuilder()
+                .setUserId(user.id())
+                .setNickname(nicknameAfter)
+                .setAvatarEmoji(avatarAfter)
+                .setChangedAt(timestamp(now))
+                .build());
         return user;
     }
 
@@ -148,6 +165,10 @@ public class AccountService {
     @Transactional
     public boolean emailTaken(String rawEmail) {
         return users.byEmail(AccountRules.normaliseEmail(rawEmail)).isPresent();
+    }
+
+    private static Timestamp timestamp(Instant instant) {
+        return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
     }
 
     private static boolean isBlank(String value) {

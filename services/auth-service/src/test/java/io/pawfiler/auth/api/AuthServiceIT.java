@@ -49,6 +49,7 @@ import io.pawfiler.api.auth.UserProfile;
 import io.pawfiler.api.auth.ValidateTokenRequest;
 import io.pawfiler.api.auth.ValidateTokenResponse;
 import io.pawfiler.api.events.PaymentCompleted;
+import io.pawfiler.api.events.UserProfileChanged;
 import io.pawfiler.api.events.UserRegistered;
 import io.pawfiler.platform.events.CloudEvent;
 import io.pawfiler.platform.events.CloudEventCodec;
@@ -314,6 +315,45 @@ class AuthServiceIT {
         assertEquals(Status.Code.UNAUTHENTICATED, anonymous.getStatus().getCode());
     }
 
+    @Test
+    void aProfileChangePublishesUserProfileChangedWithTheWholeCardAndANoOpPublishesNothing() {
+        JsonObject session = signup(uniqueEmail(), "password-123");
+        String token = session.getString("token");
+        String userId = session.getJsonObject("user").getString("id");
+
+        auth(token).updateProfile(UpdateProfileRequest.newBuilder().setNickname("바뀐이름").build());
+        // the same nickname again (REST): nothing changes, nothing is published
+        HttpResponse<String> same = patchMe(token, Json.createObjectBuilder().add("nickname", "바뀐이름").build());
+        assertEquals(200, same.statusCode(), same.body());
+        HttpResponse<String> avatar = patchMe(token, Json.createObjectBuilder().add("avatar_emoji", "🦊").build());
+        assertEquals(200, avatar.statusCode(), avatar.body());
+
+        // one user's events keep their order (one key, one partition, outbox order): had the no-op published,
+        // it would sit between the two changes
+        List<UserProfileChanged> changes = KafkaTopics.readUntil(EventType.USER_PROFILE_CHANGED.topic(),
+                        Duration.ofSeconds(20), records -> records.stream().filter(r -> userId.equals(r.key()))
+                                .anyMatch(r -> "🦊".equals(CloudEventCodec.decode(r.value())
+                                        .dataAs(UserProfileChanged.class).getAvatarEmoji())))
+                .stream().filter(r -> userId.equals(r.key()))
+                .map(r -> {
+                    CloudEvent event = CloudEventCodec.decode(r.value());
+                    assertEquals(EventType.USER_PROFILE_CHANGED, event.type());
+                    assertEquals(userId, event.subject());
+                    return event.dataAs(UserProfileChanged.class);
+                }).toList();
+        assertEquals(2, changes.size(), changes.toString());
+        UserProfileChanged renamed = changes.get(0);
+        assertEquals(userId, renamed.getUserId());
+        assertEquals("바뀐이름", renamed.getNickname());
+        assertEquals("🐾", renamed.getAvatarEmoji(), "the whole card, not only what changed");
+        UserProfileChanged reavatared = changes.get(1);
+        assertEquals("바뀐이름", reavatared.getNickname());
+        assertEquals("🦊", reavatared.getAvatarEmoji());
+        assertTrue(renamed.hasChangedAt());
+        assertTrue(instant(reavatared.getChangedAt()).isAfter(instant(renamed.getChangedAt())),
+                "changed_at orders the changes for consumers");
+    }
+
     // ---------------------------------------------------------------- gRPC sign-in and token checks
 
     @Test
@@ -517,6 +557,10 @@ class AuthServiceIT {
         } catch (com.google.protobuf.InvalidProtocolBufferException ex) {
             throw new AssertionError(ex);
         }
+    }
+
+    private static Instant instant(Timestamp timestamp) {
+        return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
     }
 
     private static String uniqueEmail() {

@@ -12,9 +12,12 @@ import io.pawfiler.api.events.UserRegistered;
 import io.pawfiler.platform.events.CloudEvent;
 import io.pawfiler.platform.events.EventType;
 import io.pawfiler.platform.inbox.EventConsumer;
-import io.pawfiler.quiz.store.QuizStore;
+import io.pawfiler.quiz.service.Players;
 
-/** user.registered → the player's profile with nickname and avatar (once, however often it is delivered). */
+/**
+ * user.registered → the player's profile with nickname and avatar (once, however often it is delivered; never over a
+ * newer name from user.profile-changed).
+ */
 @ApplicationScoped
 public class ProfileRegistration {
 
@@ -22,7 +25,7 @@ public class ProfileRegistration {
     EventConsumer events;
 
     @Inject
-    QuizStore store;
+    Players players;
 
     @Incoming("user-registered")
     public CompletionStage<Void> onUserRegistered(Message<String> message) {
@@ -34,7 +37,9 @@ public class ProfileRegistration {
         if (registered.getUserId().isBlank()) {
             throw new IllegalArgumentException("user.registered " + event.id() + " has no user_id");
         }
-        store.registerProfile(registered.getUserId(), registered.getNickname(), registered.getAvatarEmoji(),
-                Instant.now());
+        // registered_at orders this card against user.profile-changed, a topic of its own that may be read first
+        Instant registeredAt = registered.hasRegisteredAt() ? Instant.ofEpochSecond(
+                registered.getRegisteredAt().getSeconds(), registered.getRegisteredAt().getNanos()) : null;
+        players.applyCard(registered.getUserId(), registered.getNickname(), registered.getAvatarEmoji(), registeredAt);
     }
 }

@@ -58,6 +58,18 @@ public class Players {
         return new Snapshot(profile, profile.energy().refilledAt(now));
     }
 
+    /**
+     * The nickname and avatar auth-service holds for a player, as of {@code changedAt} (null: unknown, older than any):
+     * applied unless a card at least as new was applied before, so late and replayed events never bring back an
+     * older name. Creates the profile if absent.
+     *
+     * @return whether the card was applied
+     */
+    @Transactional
+    public boolean applyCard(String userId, String nickname, String avatarEmoji, Instant changedAt) {
+        return store.applyProfileCard(userId, nickname, avatarEmoji, changedAt, clock.instant());
+    }
+
     @Transactional
     public Ranking ranking(String callerId, QuizStore.RankingOrder order, int requestedLimit) {
         if (requestedLimit < 0) {

@@ -91,13 +91,24 @@ public class QuizStore {
                 .setParameter(1, userId).setParameter(2, utc(now)).executeUpdate();
     }
 
-    /** From user.registered: the profile with its name, whether or not an answer created it first. */
-    public void registerProfile(String userId, String nickname, String avatarEmoji, Instant now) {
-        entityManager.createNativeQuery("""
-                        INSERT INTO user_profiles (user_id, nickname, avatar_emoji, energy_refilled_at) VALUES (?1, ?2, ?3, ?4)
-                        ON CONFLICT (user_id) DO UPDATE SET nickname = EXCLUDED.nickname, avatar_emoji = EXCLUDED.avatar_emoji""")
+    /**
+     * Auth-service's card of a player (user.registered, user.profile-changed): the profile with this name, created if
+     * absent, unless the card held is as new or newer. A card without {@code changedAt} counts as older than any, so
+     * it only names a profile auth never named (the cast gives that null a type).
+     *
+     * @return false if an equal or newer card was there (nothing changed)
+     */
+    public boolean applyProfileCard(String userId, String nickname, String avatarEmoji, Instant changedAt, Instant now) {
+        return entityManager.createNativeQuery("""
+                        INSERT INTO user_profiles (user_id, nickname, avatar_emoji, profile_changed_at, energy_refilled_at,
+                            updated_at) VALUES (?1, ?2, ?3, CAST(?4 AS TIMESTAMPTZ), ?5, ?5)
+                        ON CONFLICT (user_id) DO UPDATE SET nickname = EXCLUDED.nickname, avatar_emoji = EXCLUDED.avatar_emoji,
+                            profile_changed_at = EXCLUDED.profile_changed_at, updated_at = EXCLUDED.updated_at
+                        WHERE user_profiles.profile_changed_at IS NULL
+                            OR user_profiles.profile_changed_at < EXCLUDED.profile_changed_at""")
                 .setParameter(1, userId).setParameter(2, nickname).setParameter(3, avatarEmoji)
-                .setParameter(4, utc(now)).executeUpdate();
+                .setParameter(4, changedAt == null ? null : utc(changedAt)).setParameter(5, utc(now))
+                .executeUpdate() == 1;
     }
 
     public PlayerProfile profile(String userId) {
@@ -115,6 +126,21 @@ public class QuizStore {
             profile = entityManager.find(PlayerProfile.class, userId, LockModeType.PESSIMISTIC_WRITE);
         }
         return profile;
+    }
+
+    /**
+     * Records a grant from xp.granted under its grant_id, once: call it with the player's row locked.
+     *
+     * @return false if this grant_id was recorded before (it must not be credited again)
+     */
+    public boolean recordGrant(String grantId, String userId, int xp, int coins, String reason, String sourceId,
+                               Instant grantedAt, Instant now) {
+        return entityManager.createNativeQuery("""
+                        INSERT INTO xp_grants (grant_id, user_id, xp, coins, reason, source_id, granted_at, credited_at)
+                        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (grant_id) DO NOTHING""")
+                .setParameter(1, grantId).setParameter(2, userId).setParameter(3, xp).setParameter(4, coins)
+                .setParameter(5, reason).setParameter(6, sourceId).setParameter(7, utc(grantedAt))
+                .setParameter(8, utc(now)).executeUpdate() == 1;
     }
 
     // ------------------------------------------------------------------ draws and answers

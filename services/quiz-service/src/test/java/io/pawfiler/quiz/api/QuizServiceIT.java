@@ -7,12 +7,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import com.google.protobuf.Timestamp;
 import io.grpc.ManagedChannel;
@@ -30,8 +32,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.pawfiler.api.events.QuizAnswered;
+import io.pawfiler.api.events.UserProfileChanged;
 import io.pawfiler.api.events.UserRegistered;
 import io.pawfiler.api.events.XpEarned;
+import io.pawfiler.api.events.XpGranted;
 import io.pawfiler.api.quiz.GetQuestionStatsRequest;
 import io.pawfiler.api.quiz.GetRandomQuestionRequest;
 import io.pawfiler.api.quiz.GetRankingRequest;
@@ -48,6 +52,7 @@ import io.pawfiler.api.quiz.UserProfile;
 import io.pawfiler.platform.events.CloudEvent;
 import io.pawfiler.platform.events.CloudEventCodec;
 import io.pawfiler.platform.events.EventType;
+import io.pawfiler.quiz.service.Rewards;
 import io.pawfiler.testing.RealInfrastructure;
 import io.pawfiler.testing.grpc.GrpcClients;
 import io.pawfiler.testing.jwt.TestTokens;
@@ -311,6 +316,113 @@ class QuizServiceIT {
     }
 
     @Test
+    void xpGrantedIsCreditedOncePerGrantIdAndAnnouncedAsXpEarned() {
+        String user = newUser();
+        String grantId = "community.vote:post-1:" + user;
+        CloudEvent vote = xpGranted(user, grantId, 30, 7, "post-1");
+        String encoded = CloudEventCodec.encode(vote);
+        KafkaTopics.send(EventType.XP_GRANTED.topic(), user, encoded);
+        KafkaTopics.send(EventType.XP_GRANTED.topic(), user, encoded);
+        // another event (another id, so the inbox lets it through) carrying the same grant
+        CloudEvent sameGrant = xpGranted(user, grantId, 30, 7, "post-1");
+        KafkaTopics.send(EventType.XP_GRANTED.topic(), user, CloudEventCodec.encode(sameGrant));
+        // same key = same partition: once this one is applied, everything before it was handled
+        CloudEvent later = xpGranted(user, "community.vote:post-2:" + user, 5, 2, "post-2");
+        KafkaTopics.send(EventType.XP_GRANTED.topic(), user, CloudEventCodec.encode(later));
+        awaitApplied("quiz.credit-xp", later.id());
+        assertEquals(1, countRows("SELECT count(*) FROM quiz.inbox_event WHERE consumer = 'quiz.credit-xp' "
+                + "AND event_id = '" + sameGrant.id() + "'"), "the second event of the grant was consumed");
+
+        // a new player: 0 XP and 500 coins, plus each grant once
+        UserProfile profile = quiz(user).getUserProfile(GetUserProfileRequest.getDefaultInstance());
+        assertEquals(35, profile.getTotalExp());
+        assertEquals(509, profile.getTotalCoins());
+        assertEquals(35, quiz(user).getUserStats(GetUserStatsRequest.getDefaultInstance()).getTotalExp());
+        assertEquals(2, countRows("SELECT count(*) FROM quiz.xp_grants WHERE user_id = '" + user + "'"));
+
+        List<XpEarned> earned = KafkaTopics.readUntil(EventType.XP_EARNED.topic(), Duration.ofSeconds(20),
+                        records -> records.stream().filter(r -> user.equals(r.key()))
+                                .anyMatch(r -> xpEarned(r).getSourceId().equals("post-2")))
+                .stream().filter(r -> user.equals(r.key())).map(QuizServiceIT::xpEarned).toList();
+        assertEquals(List.of("post-1", "post-2"), earned.stream().map(XpEarned::getSourceId).toList(),
+                "one xp.earned per credited grant");
+        XpEarned first = earned.get(0);
+        assertEquals(user, first.getUserId());
+        assertEquals(30, first.getXp());
+        assertEquals(7, first.getCoins());
+        assertEquals(30, first.getTotalXp());
+        assertEquals(507, first.getTotalCoins());
+        assertEquals("community.vote", first.getReason());
+        assertEquals("알", first.getTierName());
+        assertEquals(35, earned.get(1).getTotalXp());
+        assertEquals(509, earned.get(1).getTotalCoins());
+    }
+
+    @Test
+    void nonsenseGrantsAreDeadLetteredAndCreditNothing() {
+        String user = newUser();
+        List<CloudEvent> nonsense = List.of(
+                xpGranted(user, "too-much:" + user, Rewards.MAX_GRANT_XP + 1, 0, "p"),
+                xpGranted(user, "negative:" + user, 10, -5, "p"),
+                xpGranted(user, " ", 10, 0, "p"));
+        nonsense.forEach(e -> KafkaTopics.send(EventType.XP_GRANTED.topic(), user, CloudEventCodec.encode(e)));
+
+        List<KafkaTopics.Record> dead = KafkaTopics.readUntil(EventType.XP_GRANTED.deadLetterTopic(),
+                        Duration.ofSeconds(60), records -> records.stream().filter(r -> r.value().contains(user)).count() >= 3)
+                .stream().filter(r -> r.value().contains(user)).toList();
+        Map<String, KafkaTopics.Record> deadById = dead.stream()
+                .collect(Collectors.toMap(r -> CloudEventCodec.decode(r.value()).id(), r -> r));
+        assertEquals(nonsense.stream().map(CloudEvent::id).collect(Collectors.toSet()), deadById.keySet());
+        dead.forEach(r -> assertEquals(EventType.XP_GRANTED.topic(), r.headers().get("dlq-orig-topic")));
+        Map<String, String> tooMuch = deadById.get(nonsense.get(0).id()).headers();
+        assertTrue(tooMuch.get("dlq-error-msg").contains("over the limit"), tooMuch.toString());
+
+        QuizStats stats = quiz(user).getUserStats(GetUserStatsRequest.getDefaultInstance());
+        assertEquals(0, stats.getTotalExp());
+        assertEquals(500, stats.getTotalCoins());
+        assertEquals(0, countRows("SELECT count(*) FROM quiz.xp_grants WHERE user_id = '" + user + "'"));
+    }
+
+    @Test
+    void aProfileChangeRenamesThePlayerUnlessANewerCardWasAppliedAlready() {
+        String user = "renamed-" + UUID.randomUUID();
+        Instant registeredAt = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        var quiz = quiz(user);
+
+        // no profile yet: the change creates it
+        CloudEvent newer = profileChanged(user, "새이름", "🦊", registeredAt.plusSeconds(120));
+        KafkaTopics.send(EventType.USER_PROFILE_CHANGED.topic(), user, CloudEventCodec.encode(newer));
+        awaitApplied("quiz.apply-profile-change", newer.id());
+        UserProfile profile = quiz.getUserProfile(GetUserProfileRequest.getDefaultInstance());
+        assertEquals("새이름", profile.getNickname());
+        assertEquals("🦊", profile.getAvatarEmoji());
+        assertEquals(500, profile.getTotalCoins(), "created as a new player");
+
+        // an older change delivered afterwards, and the registration read late from its own topic: no effect
+        CloudEvent older = profileChanged(user, "옛이름", "🐶", registeredAt.plusSeconds(60));
+        KafkaTopics.send(EventType.USER_PROFILE_CHANGED.topic(), user, CloudEventCodec.encode(older));
+        awaitApplied("quiz.apply-profile-change", older.id());
+        CloudEvent registered = new CloudEvent(UUID.randomUUID().toString(), "/auth-service",
+                EventType.USER_REGISTERED, registeredAt, user, UserRegistered.newBuilder()
+                .setUserId(user).setNickname("가입이름").setAvatarEmoji("🐾").setRegisteredAt(timestamp(registeredAt))
+                .build());
+        KafkaTopics.send(EventType.USER_REGISTERED.topic(), user, CloudEventCodec.encode(registered));
+        awaitApplied("quiz.create-profile", registered.id());
+        profile = quiz.getUserProfile(GetUserProfileRequest.getDefaultInstance());
+        assertEquals("새이름", profile.getNickname());
+        assertEquals("🦊", profile.getAvatarEmoji());
+
+        // a still newer one applies
+        CloudEvent newest = profileChanged(user, "최신이름", "🐱", registeredAt.plusSeconds(180));
+        KafkaTopics.send(EventType.USER_PROFILE_CHANGED.topic(), user, CloudEventCodec.encode(newest));
+        awaitApplied("quiz.apply-profile-change", newest.id());
+        profile = quiz.getUserProfile(GetUserProfileRequest.getDefaultInstance());
+        assertEquals("최신이름", profile.getNickname());
+        assertEquals("🐱", profile.getAvatarEmoji());
+        assertEquals(1, countRows("SELECT count(*) FROM quiz.user_profiles WHERE user_id = '" + user + "'"));
+    }
+
+    @Test
     void rankingListsTopPlayersAndTheCallersOwnRank() {
         String leader = newUser();
         quiz(leader).submitAnswer(SubmitAnswerRequest.newBuilder().setQuestionId(EASY_CHOICE).setSelectedIndex(0).build());
@@ -390,6 +502,45 @@ class QuizServiceIT {
 
     private static String newUser() {
         return UUID.randomUUID().toString();
+    }
+
+    private static CloudEvent xpGranted(String user, String grantId, int xp, int coins, String sourceId) {
+        return new CloudEvent(UUID.randomUUID().toString(), "/community-service", EventType.XP_GRANTED, Instant.now(),
+                user, XpGranted.newBuilder().setGrantId(grantId).setUserId(user).setXp(xp).setCoins(coins)
+                .setReason("community.vote").setSourceId(sourceId).setGrantedAt(timestamp(Instant.now())).build());
+    }
+
+    private static CloudEvent profileChanged(String user, String nickname, String avatar, Instant changedAt) {
+        return new CloudEvent(UUID.randomUUID().toString(), "/auth-service", EventType.USER_PROFILE_CHANGED, changedAt,
+                user, UserProfileChanged.newBuilder().setUserId(user).setNickname(nickname).setAvatarEmoji(avatar)
+                .setChangedAt(timestamp(changedAt)).build());
+    }
+
+    private static XpEarned xpEarned(KafkaTopics.Record record) {
+        return CloudEventCodec.decode(record.value()).dataAs(XpEarned.class);
+    }
+
+    private static Timestamp timestamp(Instant instant) {
+        return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
+    }
+
+    /** Waits until {@code consumer} applied the event (its inbox row commits with the effect). */
+    private static void awaitApplied(String consumer, String eventId) {
+        // a topic created by the test's first record is found by the service's consumer within its metadata max age
+        long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+        String sql = "SELECT count(*) FROM quiz.inbox_event WHERE consumer = '" + consumer + "' AND event_id = '"
+                + eventId + "'";
+        while (countRows(sql) == 0) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(consumer + " never applied event " + eventId);
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
     }
 
     private static void setEnergy(String user, int energy, int max) {
