@@ -8,6 +8,7 @@ import com.google.protobuf.Message;
 import io.pawfiler.api.events.AnalysisCompleted;
 import io.pawfiler.api.events.CommunityActivity;
 import io.pawfiler.api.events.PaymentCompleted;
+import io.pawfiler.api.events.PremiumChanged;
 import io.pawfiler.api.events.QuizAnswered;
 import io.pawfiler.api.events.UserProfileChanged;
 import io.pawfiler.api.events.UserRegistered;
@@ -29,7 +30,8 @@ public enum EventType {
     PAYMENT_COMPLETED("payment.completed", PaymentCompleted.getDefaultInstance()),
     USER_PROFILE_CHANGED("user.profile-changed", UserProfileChanged.getDefaultInstance()),
     XP_GRANTED("xp.granted", XpGranted.getDefaultInstance()),
-    COMMUNITY_ACTIVITY("community.activity", CommunityActivity.getDefaultInstance());
+    COMMUNITY_ACTIVITY("community.activity", CommunityActivity.getDefaultInstance()),
+    PREMIUM_CHANGED("premium.changed", PremiumChanged.getDefaultInstance());
 
     private final String typeName;
     private final Message payloadPrototype;
