@@ -89,7 +89,7 @@ public class CommunityGrpcService extends CommunityServiceGrpc.CommunityServiceI
         Posts.FeedPage page = posts.feed(caller, FeedQuery.of(request.getPage(), request.getPageSize(),
                 request.getSearchQuery(), request.getSearchType()));
         FeedResponse.Builder out = FeedResponse.newBuilder().setPage(page.page())
-                .setTotalCount(CommunityMapping.saturated(page.totalCount()));
+                .setTotalCount(CommunityMapping.saturated(page.totalCount())).setTotalCountEstimated(page.totalEstimated());
         page.posts().forEach(view -> out.addPosts(CommunityMapping.post(view)));
         reply(response, out.build());
     }

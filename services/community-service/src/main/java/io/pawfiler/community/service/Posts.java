@@ -33,7 +33,7 @@ public class Posts {
     }
 
     /** A page as one reader sees it. */
-    public record FeedPage(List<View> posts, long totalCount, int page) {
+    public record FeedPage(List<View> posts, long totalCount, boolean totalEstimated, int page) {
     }
 
     @Inject
@@ -104,7 +104,7 @@ public class Posts {
                 page.posts().stream().map(CommunityStore.PostRow::id).toList());
         return new FeedPage(page.posts().stream()
                 .map(row -> view(caller, row, Optional.ofNullable(votes.get(row.id())))).toList(),
-                page.totalCount(), query.page());
+                page.totalCount(), page.estimated(), query.page());
     }
 
     private CommunityStore.LockedPost lockedOwnPost(Caller caller, String postId) {

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -48,8 +50,11 @@ public class CommunityStore {
                              String body, Instant createdAt) {
     }
 
-    /** One page of posts and how many match in all (capped for searches, see {@link #SEARCH_COUNT_CAP}). */
-    public record Page(List<PostRow> posts, long totalCount) {
+    /**
+     * One page of posts and how many match in all: exact for the feed and for searches with few matches (capped at
+     * {@link #SEARCH_COUNT_CAP}), the planner's estimate for common search terms ({@code estimated}).
+     */
+    public record Page(List<PostRow> posts, long totalCount, boolean estimated) {
     }
 
     public record TagCount(String tag, long count) {
@@ -64,6 +69,11 @@ public class CommunityStore {
      * the UI pages through the first {@value} matches' worth of pages, and later pages are still served.
      */
     public static final int SEARCH_COUNT_CAP = 10_000;
+
+    /** Searches estimated to match more posts than this get an estimated total, see {@link #feed}. */
+    static final int EXACT_COUNT_LIMIT = 5_000;
+
+    private static final Pattern PLAN_ROWS = Pattern.compile("\"Plan Rows\":\\s*(\\d+)");
 
     /** Rows of post_count_shards (the feed's total), see the changeset. */
     static final int COUNT_SHARDS = 16;
@@ -132,27 +142,57 @@ public class CommunityStore {
         }
     }
 
-    /** A page of the feed, admin posts first, then newest. */
+    /**
+     * A page of the feed, admin posts first, then newest, and how many posts match.
+     *
+     * <p>The plain feed is one range of the feed index, and its total a sum over the counter shards. A search has
+     * two shapes, chosen by the planner's estimate of its matches: a common term (estimated above
+     * {@link #EXACT_COUNT_LIMIT}) walks the feed index and stops at the page, and its total is that estimate (counting
+     * a word in 20% of a million posts per page would cost more than the page); a rare term collects its matches
+     * from the trigram/tag indexes first, sorts those few, and counts them exactly. (Walking the feed index for a rare
+     * term would read most of the table before it filled a page.)
+     */
     public Page feed(FeedQuery query) {
+        if (query.search().isEmpty()) {
+            List<PostRow> posts = page(entityManager.createNativeQuery("SELECT " + POST_COLUMNS + FEED_ORDER
+                    + " LIMIT ?1 OFFSET ?2"), query, Map.of());
+            long total = number(entityManager.createNativeQuery("SELECT COALESCE(sum(posts), 0) FROM post_count_shards")
+                    .getSingleResult());
+            return new Page(posts, total, false);
+        }
         StringBuilder where = new StringBuilder();
         Map<Integer, Object> parameters = new HashMap<>();
-        query.search().ifPresent(search -> searchCondition(search, where, parameters));
-        Query page = entityManager.createNativeQuery("SELECT " + POST_COLUMNS + where + FEED_ORDER + " LIMIT ?1 OFFSET ?2")
-                .setParameter(1, query.pageSize()).setParameter(2, query.offset());
-        parameters.forEach(page::setParameter);
-        List<PostRow> posts = ((List<?>) page.getResultList()).stream().map(r -> postRow((Object[]) r)).toList();
-
-        long total;
-        if (query.search().isEmpty()) {
-            total = number(entityManager.createNativeQuery("SELECT COALESCE(sum(posts), 0) FROM post_count_shards")
-                    .getSingleResult());
-        } else {
-            Query count = entityManager.createNativeQuery("SELECT count(*) FROM (SELECT 1 FROM posts p" + where
-                    + " LIMIT ?1) matches").setParameter(1, SEARCH_COUNT_CAP);
-            parameters.forEach(count::setParameter);
-            total = number(count.getSingleResult());
+        searchCondition(query.search().get(), where, parameters);
+        long estimate = estimatedRows("SELECT 1 FROM posts p" + where, parameters);
+        if (estimate > EXACT_COUNT_LIMIT) {
+            List<PostRow> posts = page(entityManager.createNativeQuery("SELECT " + POST_COLUMNS + where + FEED_ORDER
+                    + " LIMIT ?1 OFFSET ?2"), query, parameters);
+            return new Page(posts, Math.max(estimate, query.offset() + posts.size()), true);
         }
-        return new Page(posts, total);
+        // the page's ids first, then their rows and author cards (15 lookups, not a join over every card)
+        List<PostRow> posts = page(entityManager.createNativeQuery("WITH matches AS MATERIALIZED ("
+                + "SELECT p.id, p.is_admin_post, p.created_at FROM posts p" + where + "), "
+                + "page AS (SELECT m.id FROM matches m ORDER BY m.is_admin_post DESC, m.created_at DESC, m.id DESC"
+                + " LIMIT ?1 OFFSET ?2) SELECT " + POST_COLUMNS + " JOIN page g ON g.id = p.id" + FEED_ORDER),
+                query, parameters);
+        Query count = entityManager.createNativeQuery("SELECT count(*) FROM (SELECT 1 FROM posts p" + where
+                + " LIMIT ?1) matches").setParameter(1, SEARCH_COUNT_CAP);
+        parameters.forEach(count::setParameter);
+        return new Page(posts, number(count.getSingleResult()), false);
+    }
+
+    private List<PostRow> page(Query page, FeedQuery query, Map<Integer, Object> parameters) {
+        page.setParameter(1, query.pageSize()).setParameter(2, query.offset());
+        parameters.forEach(page::setParameter);
+        return ((List<?>) page.getResultList()).stream().map(r -> postRow((Object[]) r)).toList();
+    }
+
+    /** The planner's estimate of a query's rows (EXPLAIN, no execution: about a millisecond). */
+    private long estimatedRows(String sql, Map<Integer, Object> parameters) {
+        Query explain = entityManager.createNativeQuery("EXPLAIN (FORMAT JSON) " + sql);
+        parameters.forEach(explain::setParameter);
+        Matcher rows = PLAN_ROWS.matcher(String.valueOf(explain.getSingleResult()));
+        return rows.find() ? Long.parseLong(rows.group(1)) : Long.MAX_VALUE;
     }
 
     /** Substring match (trigram indexes) in title and/or body; "title" and "all" also match a tag exactly. */

@@ -202,12 +202,14 @@ class CommunityServiceIT {
         long total = rows("SELECT count(*) FROM community.posts");
         FeedResponse first = reader.getFeed(GetFeedRequest.newBuilder().setPage(1).build());
         assertEquals(total, first.getTotalCount(), "total_count is every post");
+        assertFalse(first.getTotalCountEstimated());
         assertEquals(15, first.getPostsCount(), "default page size 15");
         assertEquals(1, first.getPage());
         assertTrue(first.getPosts(0).getIsAdminPost(), "admin posts first");
 
         FeedResponse search = reader.getFeed(GetFeedRequest.newBuilder().setSearchQuery(marker).setPageSize(10).build());
         assertEquals(18, search.getTotalCount());
+        assertFalse(search.getTotalCountEstimated(), "a rare term is counted exactly");
         assertEquals(10, search.getPostsCount());
         assertEquals(notice.getId(), search.getPosts(0).getId());
         assertEquals(ids.get(16), search.getPosts(1).getId(), "then newest first");
@@ -237,6 +239,26 @@ class CommunityServiceIT {
         // notices: 공지 or admin posts, newest first
         assertEquals(notice.getId(), reader.getNotices(GetNoticesRequest.getDefaultInstance()).getNotices(0).getId());
         assertFalse(reader.getHotTopic(GetHotTopicRequest.getDefaultInstance()).getTag().isBlank());
+    }
+
+    @Test
+    void aCommonSearchTermGetsAnEstimatedTotalAndStillTheNewestPage() throws Exception {
+        String common = "흔한" + UUID.randomUUID().toString().substring(0, 6);
+        String author = newUser();
+        try (Connection connection = RealInfrastructure.currentDatabase().connect();
+             var statement = connection.createStatement()) {
+            statement.execute("INSERT INTO community.posts (id, author_id, title, body, created_at, updated_at) "
+                    + "SELECT gen_random_uuid()::text, '" + author + "', '" + common + " 제목 ' || n, '본문', "
+                    + "now() - make_interval(secs => 7000 - n), now() FROM generate_series(1, 6000) n");
+            statement.execute("UPDATE community.post_count_shards SET posts = posts + 6000 WHERE shard = 0");
+            statement.execute("ANALYZE community.posts");
+        }
+        FeedResponse page = board(newUser()).getFeed(GetFeedRequest.newBuilder().setSearchQuery(common).build());
+        assertTrue(page.getTotalCountEstimated(), "counting 6000 matches per page is what the estimate avoids");
+        assertTrue(page.getTotalCount() > 3000 && page.getTotalCount() < 12000, "estimate " + page.getTotalCount());
+        assertEquals(15, page.getPostsCount());
+        assertEquals(common + " 제목 6000", page.getPosts(0).getTitle(), "newest first");
+        assertEquals(common + " 제목 5986", page.getPosts(14).getTitle());
     }
 
     @Test
