@@ -39,12 +39,13 @@ public class Subscriptions {
     /** Stops renewal; premium stays until expires_at. Cancelling twice is the same as once. */
     @Transactional
     public PaymentStore.SubscriptionRow cancel(String userId, String subscriptionId, boolean admin) {
-        PaymentStore.SubscriptionRow subscription = store.lockSubscription(userId)
-                .orElseThrow(() -> ApiException.notFound("no subscription to cancel"));
-        if (subscriptionId != null && !subscriptionId.isBlank() && !subscriptionId.equals(subscription.id())) {
+        Optional<PaymentStore.SubscriptionRow> own = store.lockSubscription(userId);
+        if (subscriptionId != null && !subscriptionId.isBlank()
+                && own.map(PaymentStore.SubscriptionRow::id).filter(subscriptionId::equals).isEmpty()) {
             throw admin ? ApiException.notFound("no subscription " + subscriptionId + " of " + userId)
                     : ApiException.permissionDenied("subscription " + subscriptionId + " is not yours");
         }
+        PaymentStore.SubscriptionRow subscription = own.orElseThrow(() -> ApiException.notFound("no subscription to cancel"));
         if (subscription.terms().status() == SubscriptionTerms.Status.EXPIRED) {
             throw ApiException.failedPrecondition("the subscription has expired already");
         }
