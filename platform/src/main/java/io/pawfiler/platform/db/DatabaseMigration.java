@@ -65,6 +65,8 @@ public class DatabaseMigration {
         try (Connection connection = dataSource.getConnection()) {
             try (Statement statement = connection.createStatement()) {
                 statement.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
+                // building an index on a big table takes longer than any request may (pawfiler.db.statement-timeout-ms)
+                statement.execute("SET statement_timeout = 0");
             }
             Database database = DatabaseFactory.getInstance()
                     .findCorrectDatabaseImplementation(new JdbcConnection(connection));
@@ -76,6 +78,9 @@ public class DatabaseMigration {
                             .addArgumentValue(DbUrlConnectionArgumentsCommandStep.DATABASE_ARG, database)
                             .addArgumentValue(UpdateCommandStep.CHANGELOG_FILE_ARG, changelog)
                             .execute());
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("RESET statement_timeout");  // back to the pool with the requests' limit
+            }
             if (!connection.getAutoCommit()) {
                 connection.commit();
             }

@@ -70,10 +70,14 @@ public final class GrpcErrors {
         return Status.INTERNAL.withDescription("internal error, incident " + incident).asRuntimeException();
     }
 
-    /** No database connection became free in time ({@code pawfiler.db.connection-timeout-ms}). */
+    /**
+     * No database connection became free in time ({@code pawfiler.db.connection-timeout-ms}), or PostgreSQL cancelled
+     * a statement that ran past {@code pawfiler.db.statement-timeout-ms} (SQLState 57014): both mean overload.
+     */
     static boolean causedByPoolTimeout(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof java.sql.SQLTransientConnectionException) {
+            if (cause instanceof java.sql.SQLTransientConnectionException
+                    || cause instanceof java.sql.SQLException sql && "57014".equals(sql.getSQLState())) {
                 return true;
             }
         }

@@ -15,6 +15,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class GrpcErrorsTest {
 
     @Test
+    void aStatementCancelledByTheStatementTimeoutIsUnavailableNotInternal() {
+        var failure = new PersistenceException("EclipseLink-4002", new java.sql.SQLException(
+                "ERROR: canceling statement due to statement timeout", "57014"));
+        assertEquals(Status.Code.UNAVAILABLE, GrpcErrors.toStatus(failure, "Community/GetFeed").getStatus().getCode());
+        var otherSqlError = new PersistenceException("EclipseLink-4002", new java.sql.SQLException("syntax", "42601"));
+        assertEquals(Status.Code.INTERNAL, GrpcErrors.toStatus(otherSqlError, "Community/GetFeed").getStatus().getCode());
+    }
+
+    @Test
     void aRequestThatFoundNoFreeDatabaseConnectionIsUnavailableNotInternal() {
         var failure = new PersistenceException("EclipseLink-4002",
                 new RuntimeException(new SQLTransientConnectionException("pawfiler - Connection is not available")));

@@ -70,6 +70,12 @@ public class CommunityStore {
      */
     public static final int SEARCH_COUNT_CAP = 10_000;
 
+    /** Shorter search terms have no trigram for an index to look up. */
+    static final int TRIGRAM = 3;
+
+    /** How many of the newest posts a one- or two-character search looks through. */
+    static final int SHORT_TERM_WINDOW = 5_000;
+
     /** Searches estimated to match more posts than this get an estimated total, see {@link #feed}. */
     static final int EXACT_COUNT_LIMIT = 5_000;
 
@@ -81,11 +87,14 @@ public class CommunityStore {
     /** Tags travel as one string joined by the unit separator, which a tag cannot contain (see PostRules). */
     private static final String TAG_SEPARATOR = "\u001f";
 
-    private static final String POST_COLUMNS = """
+    /** What {@link #postRow} reads, from posts {@code p} and author_cards {@code a}. */
+    private static final String POST_FIELDS = """
             p.id, p.author_id, a.nickname, a.avatar_emoji, p.title, p.body, array_to_string(p.tags, chr(31)),
             p.media_url, p.media_type, p.media_key, p.is_admin_post, p.is_correct, p.likes, p.comments, p.true_votes,
-            p.false_votes, p.created_at
-            FROM posts p LEFT JOIN author_cards a ON a.user_id = p.author_id""";
+            p.false_votes, p.created_at""";
+
+    private static final String POST_COLUMNS = POST_FIELDS
+            + " FROM posts p LEFT JOIN author_cards a ON a.user_id = p.author_id";
 
     private static final String FEED_ORDER = " ORDER BY p.is_admin_post DESC, p.created_at DESC, p.id DESC";
 
@@ -163,6 +172,9 @@ public class CommunityStore {
         StringBuilder where = new StringBuilder();
         Map<Integer, Object> parameters = new HashMap<>();
         searchCondition(query.search().get(), where, parameters);
+        if (PostRules.length(query.search().get().term()) < TRIGRAM) {
+            return recentMatches(query, where, parameters);
+        }
         long estimate = estimatedRows("SELECT 1 FROM posts p" + where, parameters);
         if (estimate > EXACT_COUNT_LIMIT) {
             List<PostRow> posts = page(entityManager.createNativeQuery("SELECT " + POST_COLUMNS + where + FEED_ORDER
@@ -179,6 +191,23 @@ public class CommunityStore {
                 + " LIMIT ?1) matches").setParameter(1, SEARCH_COUNT_CAP);
         parameters.forEach(count::setParameter);
         return new Page(posts, number(count.getSingleResult()), false);
+    }
+
+    /**
+     * A term of one or two characters has no trigram, so no index can find it: it is looked for among the newest
+     * {@link #SHORT_TERM_WINDOW} posts (a bounded scan of the feed index), and the total counts the matches there
+     * (estimated once the board has more posts than that).
+     */
+    private Page recentMatches(FeedQuery query, StringBuilder where, Map<Integer, Object> parameters) {
+        String recent = "(SELECT * FROM posts ORDER BY is_admin_post DESC, created_at DESC, id DESC LIMIT "
+                + SHORT_TERM_WINDOW + ") p LEFT JOIN author_cards a ON a.user_id = p.author_id";
+        List<PostRow> posts = page(entityManager.createNativeQuery("SELECT " + POST_FIELDS + " FROM " + recent + where
+                + FEED_ORDER + " LIMIT ?1 OFFSET ?2"), query, parameters);
+        Query count = entityManager.createNativeQuery("SELECT count(*) FROM " + recent + where);
+        parameters.forEach(count::setParameter);
+        boolean windowFull = number(entityManager.createNativeQuery("SELECT COALESCE(sum(posts), 0) FROM post_count_shards")
+                .getSingleResult()) > SHORT_TERM_WINDOW;
+        return new Page(posts, number(count.getSingleResult()), windowFull);
     }
 
     private List<PostRow> page(Query page, FeedQuery query, Map<Integer, Object> parameters) {
