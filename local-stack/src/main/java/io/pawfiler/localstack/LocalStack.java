@@ -31,16 +31,27 @@ import java.util.logging.SimpleFormatter;
 import java.util.logging.StreamHandler;
 
 import io.pawfiler.kafkabroker.KafkaBrokerProcess;
+import io.pawfiler.paymentsandbox.SandboxProcess;
+import io.pawfiler.paymentsandbox.Settings;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
  * Runs the whole system on one machine without Docker: PostgreSQL (embedded, or {@code PAWFILER_DB_URL}),
- * a Kafka broker in a child JVM, then every service module that has been built, each in its own JVM on its port.
- * Data stays under {@code .pawfiler/} across restarts. Stops everything on Ctrl-C (JVM shutdown).
+ * a Kafka broker in a child JVM, the payment provider sandbox (a Toss Payments stand-in, module
+ * {@code payment-sandbox}) in a child JVM, then every service module that has been built, each in its own JVM on its
+ * port. Data stays under {@code .pawfiler/} across restarts. Stops everything on Ctrl-C (JVM shutdown).
  */
 public final class LocalStack implements AutoCloseable {
 
     public static final String DATABASE = "pawfiler";
+
+    /** What payment-service reads to reach its payment provider (here the sandbox); the environment's values win. */
+    public static final String TOSS_BASE_URL = "PAWFILER_PAYMENT_TOSS_BASE_URL";
+    public static final String TOSS_SECRET_KEY = "PAWFILER_PAYMENT_TOSS_SECRET_KEY";
+    public static final String TOSS_WEBHOOK_SECRET = "PAWFILER_PAYMENT_TOSS_WEBHOOK_SECRET";
+    public static final String TOSS_CHECKOUT_URL = "PAWFILER_PAYMENT_TOSS_CHECKOUT_URL";
+    /** Where payment-service takes the provider's webhooks (path on its port). */
+    public static final String TOSS_WEBHOOK_PATH = "/payments/webhooks/toss";
 
     private final Path root;
     private final Path stateDir;
@@ -48,6 +59,10 @@ public final class LocalStack implements AutoCloseable {
     private final int kafkaPort;
     private EmbeddedPostgres postgres;
     private KafkaBrokerProcess kafka;
+    private SandboxProcess paymentSandbox;
+    private int paymentSandboxPort = Settings.DEFAULT_PORT;
+    private String tossSecretKey;
+    private String tossWebhookSecret;
     private String jdbcUrl;
     private String dbUser;
     private String dbPassword;
@@ -57,6 +72,7 @@ public final class LocalStack implements AutoCloseable {
     private final AotCache aot;
     private boolean durableDatabase = true;
     private boolean aotCache = true;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** Generous: all services start at once and share the machine's cores. */
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
@@ -78,6 +94,12 @@ public final class LocalStack implements AutoCloseable {
         return this;
     }
 
+    /** The payment provider sandbox's port; default 8095 ({@code PAWFILER_PAYMENT_SANDBOX_PORT}). */
+    public LocalStack paymentSandboxPort(int port) {
+        this.paymentSandboxPort = port;
+        return this;
+    }
+
     /**
      * Whether PostgreSQL syncs commits to disk (default); {@code false} is faster, for data you can lose
      * ({@code PAWFILER_DB_DURABLE=false}, {@code ./pawfiler up --fast-unsafe-db}).
@@ -90,7 +112,7 @@ public final class LocalStack implements AutoCloseable {
     /** Starts the infrastructure and the built services; returns once every started service is ready. */
     public LocalStack start(List<ServiceDefinition> wanted) throws IOException, InterruptedException {
         Files.createDirectories(stateDir.resolve("logs"));
-        // Kafka's JVM takes longest: start it while PostgreSQL comes up
+        // Kafka's JVM takes longest: start it while the payment sandbox and PostgreSQL come up
         long kafkaStarted = System.nanoTime();
         CompletableFuture<KafkaBrokerProcess> broker = CompletableFuture.supplyAsync(() -> KafkaBrokerProcess.builder()
                 .dataDir(stateDir.resolve("kafka"))
@@ -101,7 +123,20 @@ public final class LocalStack implements AutoCloseable {
                 .jvmOptions(List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError"))
                 .build()
                 .start());
-        startPostgres();
+        try {
+            launchPaymentSandbox();
+            startPostgres();
+            awaitPaymentSandbox();
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            // e.g. the sandbox's port is taken: stop what did start (the caller gets no stack to close)
+            try {
+                kafka = broker.join();
+            } catch (CompletionException ignored) {
+                // it failed too; the first failure is the one to report
+            }
+            close();
+            throw e;
+        }
         try {
             kafka = broker.join();
         } catch (CompletionException e) {
@@ -196,6 +231,49 @@ public final class LocalStack implements AutoCloseable {
         return trained;
     }
 
+    /**
+     * The Toss stand-in in its own JVM (like Kafka: the launcher only starts and watches processes), with this
+     * machine's secret key and webhook secret ({@code .pawfiler/secrets}, or the environment's
+     * {@value #TOSS_SECRET_KEY} / {@value #TOSS_WEBHOOK_SECRET}), sending webhooks to payment-service. Started
+     * whether or not payment-service is built: its checkout page and API also serve curl.
+     */
+    private void launchPaymentSandbox() throws IOException {
+        tossSecretKey = envOr(TOSS_SECRET_KEY, localSecret("payment-toss-secret-key", "test_sk_"));
+        tossWebhookSecret = envOr(TOSS_WEBHOOK_SECRET, localSecret("payment-toss-webhook-secret", ""));
+        paymentSandbox = SandboxProcess.launch(Settings.builder()
+                .port(paymentSandboxPort)
+                .secretKey(tossSecretKey)
+                .webhookUrl(paymentSandboxWebhookUrl())
+                .webhookSecret(tossWebhookSecret)
+                .build(), logFile("payment-sandbox"));
+    }
+
+    private void awaitPaymentSandbox() throws InterruptedException {
+        paymentSandbox.awaitReady(Duration.ofSeconds(60));
+        System.out.printf(LINE, "payment-sandbox", paymentSandbox.baseUrl(),
+                String.format("ready in %.1f s", paymentSandbox.readyTime().toMillis() / 1000.0),
+                "Toss stand-in, webhooks to " + paymentSandboxWebhookUrl() + "; log " + logFile("payment-sandbox"));
+    }
+
+    private static String paymentSandboxWebhookUrl() {
+        int port = ServiceDefinition.ALL.stream().filter(s -> s.name().equals("payment-service")).findFirst()
+                .orElseThrow().port();
+        return "http://localhost:" + port + TOSS_WEBHOOK_PATH;
+    }
+
+    /**
+     * The environment payment-service gets: where its provider's API and checkout page are and the secrets to use
+     * with it (the sandbox's, unless this JVM's environment names another provider).
+     */
+    Map<String, String> paymentProviderEnvironment() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put(TOSS_BASE_URL, envOr(TOSS_BASE_URL, paymentSandbox.baseUrl()));
+        env.put(TOSS_SECRET_KEY, tossSecretKey);
+        env.put(TOSS_WEBHOOK_SECRET, tossWebhookSecret);
+        env.put(TOSS_CHECKOUT_URL, envOr(TOSS_CHECKOUT_URL, paymentSandbox.baseUrl() + "/checkout"));
+        return env;
+    }
+
     private void startPostgres() throws IOException {
         String external = System.getenv("PAWFILER_DB_URL");
         if (external != null && !external.isBlank()) {
@@ -275,6 +353,9 @@ public final class LocalStack implements AutoCloseable {
             // media URLs handed out in posts keep working across restarts
             env.put("PAWFILER_COMMUNITY_MEDIA_URL_SECRET", localSecret("community-media-url-secret"));
         }
+        if (service.name().equals("payment-service")) {
+            env.putAll(paymentProviderEnvironment());
+        }
         ServiceProcess process = ServiceProcess.start(root, service, service.port(), env, log, jvmOptions, note);
         processes.add(process);
         return process;
@@ -285,12 +366,17 @@ public final class LocalStack implements AutoCloseable {
      * no secret lives in the repository and data encrypted with it stays readable across restarts.
      */
     private String localSecret(String name) throws IOException {
+        return localSecret(name, "");
+    }
+
+    /** {@link #localSecret(String)} whose value starts with {@code prefix} (e.g. Toss's {@code test_sk_}). */
+    private String localSecret(String name, String prefix) throws IOException {
         Path file = stateDir.resolve("secrets").resolve(name);
         if (!Files.exists(file)) {
             Files.createDirectories(file.getParent());
             byte[] random = new byte[32];
             new java.security.SecureRandom().nextBytes(random);
-            Files.writeString(file, java.util.HexFormat.of().formatHex(random));
+            Files.writeString(file, prefix + java.util.HexFormat.of().formatHex(random));
             Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         }
         return Files.readString(file).trim();
@@ -320,12 +406,36 @@ public final class LocalStack implements AutoCloseable {
         return services;
     }
 
-    /** Stops services first (they flush their outbox and close consumers), then Kafka, then PostgreSQL. */
+    /** The payment provider sandbox; null before {@link #start}. */
+    public SandboxProcess paymentSandbox() {
+        return paymentSandbox;
+    }
+
+    /** The secret key the sandbox accepts (and payment-service is given). */
+    public String tossSecretKey() {
+        return tossSecretKey;
+    }
+
+    /** The key the sandbox signs its webhooks with (and payment-service verifies them with). */
+    public String tossWebhookSecret() {
+        return tossWebhookSecret;
+    }
+
+    /**
+     * Stops services first (they flush their outbox and close consumers), then the payment sandbox, Kafka and
+     * PostgreSQL.
+     */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         // SIGTERM to all first so they shut down in parallel, then wait for each.
         processes.forEach(service -> service.process().destroy());
         processes.forEach(ServiceProcess::close);
+        if (paymentSandbox != null) {
+            paymentSandbox.close();
+        }
         if (kafka != null) {
             kafka.stop();
         }
@@ -354,6 +464,7 @@ public final class LocalStack implements AutoCloseable {
         int pgPort = Integer.parseInt(envOr("PAWFILER_DB_PORT", "15432"));
         int kafkaPort = Integer.parseInt(envOr("PAWFILER_KAFKA_PORT", "9092"));
         LocalStack stack = new LocalStack(root, root.resolve(".pawfiler"), pgPort, kafkaPort)
+                .paymentSandboxPort(Integer.parseInt(envOr(Settings.ENV_PORT, String.valueOf(Settings.DEFAULT_PORT))))
                 .durableDatabase(!"false".equalsIgnoreCase(envOr("PAWFILER_DB_DURABLE", "true")))
                 .aotCache(!"false".equalsIgnoreCase(envOr("PAWFILER_AOT", "true")));
         Files.createDirectories(stack.logFile("postgres").getParent());

@@ -372,7 +372,8 @@ final class HttpApi implements HttpHandler {
                 case "health" -> {
                     requireMethod(method, "GET");
                     return Response.json(200, Json.object().add("status", "UP")
-                            .add("pid", ProcessHandle.current().pid()).build());
+                            .add("pid", ProcessHandle.current().pid())
+                            .add("readyAt", sandbox.readyAtMillis()).build());
                 }
                 case "payments" -> {
                     if (method.equals("POST")) {

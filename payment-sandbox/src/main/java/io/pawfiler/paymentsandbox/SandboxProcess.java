@@ -36,23 +36,28 @@ public final class SandboxProcess implements AutoCloseable {
     private final Process process;
     private final int port;
     private final Path logFile;
-    private final Duration readyTime;
+    private final long launchedAtMillis;
+    private volatile Duration readyTime;
 
-    private SandboxProcess(Process process, int port, Path logFile, Duration readyTime) {
+    private SandboxProcess(Process process, int port, Path logFile, long launchedAtMillis) {
         this.process = process;
         this.port = port;
         this.logFile = logFile;
-        this.readyTime = readyTime;
+        this.launchedAtMillis = launchedAtMillis;
     }
 
     /**
-     * Starts the child and waits until {@code /sandbox/health} answers. Port 0 in the settings: a free port is picked
-     * first.
+     * {@link #launch} and {@link #awaitReady}.
      *
      * @throws IllegalStateException if the child exits (e.g. the port is taken) or is not ready within the timeout
      */
     public static SandboxProcess start(Settings settings, Path logFile, Duration readyTimeout)
             throws IOException, InterruptedException {
+        return launch(settings, logFile).awaitReady(readyTimeout);
+    }
+
+    /** Starts the child JVM without waiting for it. Port 0 in the settings: a free port is picked first. */
+    public static SandboxProcess launch(Settings settings, Path logFile) throws IOException {
         int port = settings.port() != 0 ? settings.port() : freePort();
         Settings effective = settings.toBuilder().port(port).build();
         List<String> command = new ArrayList<>();
@@ -64,23 +69,35 @@ public final class SandboxProcess implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
         builder.environment().putAll(effective.toEnvironment());
-        long began = System.nanoTime();
-        Process process = builder.start();
-        long deadline = began + readyTimeout.toNanos();
+        long launchedAt = System.currentTimeMillis();
+        return new SandboxProcess(builder.start(), port, logFile, launchedAt);
+    }
+
+    /**
+     * Waits until the child's {@code /sandbox/health} answers with the child's pid (not some other sandbox that
+     * already had the port).
+     *
+     * @throws IllegalStateException if the child exits (e.g. the port is taken) or is not ready within the timeout;
+     *                               the child is then stopped
+     */
+    public SandboxProcess awaitReady(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
         String health = "http://127.0.0.1:" + port + "/sandbox/health";
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("payment-sandbox exited with " + process.exitValue() + "; see "
                         + logFile + tail(logFile));
             }
-            // the pid: not some other sandbox that already had the port
-            if (healthyPid(health) == process.pid()) {
-                return new SandboxProcess(process, port, logFile, Duration.ofNanos(System.nanoTime() - began));
+            long[] answer = health(health);
+            if (answer != null && answer[0] == process.pid()) {
+                // the child's own ready instant: this may be looking only now
+                readyTime = Duration.ofMillis(Math.max(0, answer[1] - launchedAtMillis));
+                return this;
             }
             Thread.sleep(50);
         }
         process.destroyForcibly();
-        throw new IllegalStateException("payment-sandbox not ready after " + readyTimeout.toSeconds() + " s; see "
+        throw new IllegalStateException("payment-sandbox not ready after " + timeout.toSeconds() + " s; see "
                 + logFile + tail(logFile));
     }
 
@@ -122,7 +139,7 @@ public final class SandboxProcess implements AutoCloseable {
         return logFile;
     }
 
-    /** From process start to the first healthy answer. */
+    /** From process start to the first healthy answer; null until {@link #awaitReady} returned. */
     public Duration readyTime() {
         return readyTime;
     }
@@ -156,8 +173,8 @@ public final class SandboxProcess implements AutoCloseable {
         }
     }
 
-    /** The pid {@code /sandbox/health} reports, -1 if it does not answer 200. */
-    private static long healthyPid(String url) {
+    /** The pid and ready instant {@code /sandbox/health} reports; null unless it answers 200. */
+    private static long[] health(String url) {
         try {
             HttpURLConnection connection = (HttpURLConnection) URI.create(url).toURL().openConnection();
             connection.setConnectTimeout(500);
@@ -168,14 +185,16 @@ public final class SandboxProcess implements AutoCloseable {
                         body.transferTo(OutputStream.nullOutputStream());
                     }
                 }
-                return -1;
+                return null;
             }
             try (InputStream body = connection.getInputStream()) {
-                return Json.parseObject(new String(body.readAllBytes(), StandardCharsets.UTF_8))
-                        .getJsonNumber("pid").longValueExact();
+                jakarta.json.JsonObject json = Json.parseObject(new String(body.readAllBytes(),
+                        StandardCharsets.UTF_8));
+                return new long[] {json.getJsonNumber("pid").longValueExact(),
+                        json.getJsonNumber("readyAt").longValueExact()};
             }
         } catch (IOException | RuntimeException e) {
-            return -1;
+            return null;
         }
     }
 

@@ -52,6 +52,7 @@ public final class SandboxProvider implements AutoCloseable {
     private final Ledger ledger;
     private final Idempotency idempotency = new Idempotency();
     private final String baseUrl;
+    private volatile long readyAtMillis;
 
     // guarded by this
     private int failNextConfirms;
@@ -82,6 +83,7 @@ public final class SandboxProvider implements AutoCloseable {
         SandboxProvider sandbox = new SandboxProvider(Objects.requireNonNull(settings, "settings"));
         try {
             sandbox.server.start();
+            sandbox.readyAtMillis = System.currentTimeMillis();
         } catch (RuntimeException e) {
             sandbox.close();
             throw e;
@@ -240,6 +242,11 @@ public final class SandboxProvider implements AutoCloseable {
         }
         hangNextConfirms = count;
         hangFor = duration;
+    }
+
+    /** When it started serving (epoch milliseconds), as {@code /sandbox/health} reports it. */
+    long readyAtMillis() {
+        return readyAtMillis;
     }
 
     synchronized ConfirmFault takeConfirmFault() {
