@@ -148,13 +148,26 @@ public class AccountService {
         return user;
     }
 
-    /** Records a paid period; runs inside the payment.completed consumer's inbox transaction. */
+    /** What {@link #changePremium} did. */
+    public enum PremiumChange {
+        APPLIED,
+        /** payment-service made a newer change, applied already: this one is history. */
+        SUPERSEDED,
+        UNKNOWN_USER
+    }
+
+    /**
+     * Sets the paid period to payment-service's {@code premiumUntil} (null: no premium) unless a change it made after
+     * {@code changedAt} was applied already. Runs inside the payment.completed / premium.changed consumer's inbox
+     * transaction; the row lock orders concurrent changes of one user. Tokens issued from then on carry {@code premium}
+     * while the period lasts; tokens issued before keep what they say until they expire.
+     */
     @Transactional
-    public boolean extendPremium(String userId, Instant premiumUntil) {
-        return users.byIdForUpdate(userId).map(user -> {
-            user.extendPremiumUntil(premiumUntil, clock.instant());
-            return true;
-        }).orElse(false);
+    public PremiumChange changePremium(String userId, Instant premiumUntil, Instant changedAt) {
+        return users.byIdForUpdate(userId)
+                .map(user -> user.changePremium(premiumUntil, changedAt, clock.instant())
+                        ? PremiumChange.APPLIED : PremiumChange.SUPERSEDED)
+                .orElse(PremiumChange.UNKNOWN_USER);
     }
 
     @Transactional

@@ -9,6 +9,8 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import io.pawfiler.auth.domain.PremiumChanges;
+
 /** An account. Timestamps are OffsetDateTime because EclipseLink 4.0 does not map Instant. */
 @Entity
 @Table(name = "users")
@@ -26,6 +28,9 @@ public class User {
     private boolean admin;
     @Column(name = "premium_until")
     private OffsetDateTime premiumUntil;
+    /** When payment-service made the change that set premium_until (see {@link PremiumChanges}). */
+    @Column(name = "premium_changed_at")
+    private OffsetDateTime premiumChangedAt;
     @Column(name = "created_at")
     private OffsetDateTime createdAt;
     @Column(name = "updated_at")
@@ -89,12 +94,24 @@ public class User {
         this.updatedAt = utc(now);
     }
 
-    /** Payments can arrive out of order: the paid period only ever grows. */
-    public void extendPremiumUntil(Instant until, Instant now) {
-        if (premiumUntil == null || until.isAfter(premiumUntil.toInstant())) {
-            this.premiumUntil = utc(until);
-            this.updatedAt = utc(now);
+    public Instant premiumChangedAt() {
+        return premiumChangedAt == null ? null : premiumChangedAt.toInstant();
+    }
+
+    /**
+     * payment-service's new end of the paid period ({@code until} null: none), made at {@code changedAt}; applied
+     * only when newer than the change applied last, since payments and refunds reach us in any order.
+     *
+     * @return whether it was applied
+     */
+    public boolean changePremium(Instant until, Instant changedAt, Instant now) {
+        if (!PremiumChanges.supersedes(changedAt, premiumChangedAt())) {
+            return false;
         }
+        this.premiumUntil = utc(until);
+        this.premiumChangedAt = utc(changedAt);
+        this.updatedAt = utc(now);
+        return true;
     }
 
     static OffsetDateTime utc(Instant instant) {

@@ -4,9 +4,15 @@ import java.io.StringReader;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -49,6 +55,7 @@ import io.pawfiler.api.auth.UserProfile;
 import io.pawfiler.api.auth.ValidateTokenRequest;
 import io.pawfiler.api.auth.ValidateTokenResponse;
 import io.pawfiler.api.events.PaymentCompleted;
+import io.pawfiler.api.events.PremiumChanged;
 import io.pawfiler.api.events.UserProfileChanged;
 import io.pawfiler.api.events.UserRegistered;
 import io.pawfiler.platform.events.CloudEvent;
@@ -62,6 +69,7 @@ import io.pawfiler.testing.kafka.KafkaTopics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -432,7 +440,7 @@ class AuthServiceIT {
         }
     }
 
-    // ---------------------------------------------------------------- premium from payment.completed
+    // ---------------------------------------------------------------- premium from payment.completed, premium.changed
 
     @Test
     void paymentCompletedMakesTheUserPremiumOnceEvenWhenDeliveredTwice() throws ParseException {
@@ -460,6 +468,71 @@ class AuthServiceIT {
                 SignedJWT.parse(login.getString("token")).getJWTClaimsSet().getStringListClaim("groups"));
     }
 
+    @Test
+    void theNewestPremiumChangeWinsSoALatePaymentNeverUndoesARefund() throws ParseException {
+        JsonObject tokens = signup(uniqueEmail(), "password-123");
+        String userId = tokens.getJsonObject("user").getString("id");
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        Instant paidAt = now.minus(Duration.ofMinutes(3));
+
+        CloudEvent paid = paymentCompleted(userId, "pay-a", now.plus(Duration.ofDays(30)), paidAt);
+        KafkaTopics.send(EventType.PAYMENT_COMPLETED.topic(), userId, CloudEventCodec.encode(paid));
+        awaitApplied("auth.premium", paid.id());
+        tokens = refresh(tokens);
+        assertEquals(List.of("user", "premium"), groups(tokens));
+
+        // refunded a minute after paying: premium ends now
+        CloudEvent refund = premiumChanged(userId, "refund", "pay-a", now, paidAt.plus(Duration.ofMinutes(1)));
+        KafkaTopics.send(EventType.PREMIUM_CHANGED.topic(), userId, CloudEventCodec.encode(refund));
+        awaitApplied("auth.premium-changed", refund.id());
+        tokens = refresh(tokens);
+        assertEquals(List.of("user"), groups(tokens));
+        assertEquals("free", tokens.getJsonObject("user").getString("subscription_type"));
+        assertEquals(now, premiumUntilStored(userId), "the refund's premium_until, though shorter than the payment's");
+
+        // a payment completed before the refund (after the first one), read late and reaching further: no re-grant
+        CloudEvent stale = paymentCompleted(userId, "pay-b", now.plus(Duration.ofDays(365)),
+                paidAt.plus(Duration.ofSeconds(30)));
+        KafkaTopics.send(EventType.PAYMENT_COMPLETED.topic(), userId, CloudEventCodec.encode(stale));
+        awaitApplied("auth.premium", stale.id());
+        tokens = refresh(tokens);
+        assertEquals(List.of("user"), groups(tokens));
+        assertEquals(now, premiumUntilStored(userId));
+
+        // paying again after the refund grants again, until what that payment says
+        Instant renewedUntil = now.plus(Duration.ofDays(31));
+        CloudEvent renewed = paymentCompleted(userId, "pay-c", renewedUntil, now.minus(Duration.ofMinutes(1)));
+        KafkaTopics.send(EventType.PAYMENT_COMPLETED.topic(), userId, CloudEventCodec.encode(renewed));
+        awaitApplied("auth.premium", renewed.id());
+        tokens = refresh(tokens);
+        assertEquals(List.of("user", "premium"), groups(tokens));
+        assertEquals(renewedUntil, Instant.parse(tokens.getJsonObject("user").getString("premium_until")));
+
+        // expiry without a premium_until, newer still: no premium at all
+        CloudEvent expired = premiumChanged(userId, "expired", "", null, now.minusSeconds(30));
+        KafkaTopics.send(EventType.PREMIUM_CHANGED.topic(), userId, CloudEventCodec.encode(expired));
+        awaitApplied("auth.premium-changed", expired.id());
+        tokens = refresh(tokens);
+        assertEquals(List.of("user"), groups(tokens));
+        assertNull(premiumUntilStored(userId));
+    }
+
+    @Test
+    void aPremiumChangeWithoutAUserIsDeadLettered() {
+        // a well-formed envelope (the codec refuses a blank subject itself) whose payload names no user
+        String subject = UUID.randomUUID().toString();
+        CloudEvent nonsense = new CloudEvent(UUID.randomUUID().toString(), "/payment-service",
+                EventType.PREMIUM_CHANGED, Instant.now(), subject, premiumChanged(" ", "refund", "pay-x", Instant.now(),
+                Instant.now()).data());
+        KafkaTopics.send(EventType.PREMIUM_CHANGED.topic(), subject, CloudEventCodec.encode(nonsense));
+        List<KafkaTopics.Record> dead = KafkaTopics.readUntil(EventType.PREMIUM_CHANGED.deadLetterTopic(),
+                        Duration.ofSeconds(60), records -> records.stream().anyMatch(r -> r.value().contains(nonsense.id())))
+                .stream().filter(r -> r.value().contains(nonsense.id())).toList();
+        assertEquals(1, dead.size());
+        assertEquals(EventType.PREMIUM_CHANGED.topic(), dead.get(0).headers().get("dlq-orig-topic"));
+        assertTrue(dead.get(0).headers().get("dlq-error-msg").contains("no user_id"), dead.get(0).headers().toString());
+    }
+
     // ---------------------------------------------------------------- discovery
 
     @Test
@@ -473,6 +546,83 @@ class AuthServiceIT {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    private JsonObject refresh(JsonObject tokens) {
+        Response response = post("/auth/refresh", refreshBody(tokens.getString("refresh_token")), null);
+        assertEquals(200, response.getStatus());
+        return json(response);
+    }
+
+    private static List<String> groups(JsonObject tokens) throws ParseException {
+        return SignedJWT.parse(tokens.getString("token")).getJWTClaimsSet().getStringListClaim("groups");
+    }
+
+    private static CloudEvent paymentCompleted(String userId, String paymentId, Instant premiumUntil,
+                                               Instant completedAt) {
+        return new CloudEvent(UUID.randomUUID().toString(), "/payment-service", EventType.PAYMENT_COMPLETED,
+                completedAt, userId, PaymentCompleted.newBuilder()
+                .setPaymentId(paymentId).setUserId(userId).setPlanId("premium-monthly").setAmount(9900)
+                .setCurrency("KRW").setSubscriptionId("sub-" + userId)
+                .setPremiumUntil(timestamp(premiumUntil)).setCompletedAt(timestamp(completedAt))
+                .build());
+    }
+
+    /** {@code premiumUntil} null: the field is left unset (no premium). */
+    private static CloudEvent premiumChanged(String userId, String reason, String paymentId, Instant premiumUntil,
+                                             Instant changedAt) {
+        PremiumChanged.Builder change = PremiumChanged.newBuilder().setUserId(userId).setSubscriptionId("sub-" + userId)
+                .setReason(reason).setPaymentId(paymentId).setChangedAt(timestamp(changedAt));
+        if (premiumUntil != null) {
+            change.setPremiumUntil(timestamp(premiumUntil));
+        }
+        return new CloudEvent(UUID.randomUUID().toString(), "/payment-service", EventType.PREMIUM_CHANGED, changedAt,
+                userId, change.build());
+    }
+
+    private static Timestamp timestamp(Instant instant) {
+        return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
+    }
+
+    /** Waits until {@code consumer} applied the event (its inbox row commits with the effect). */
+    private static void awaitApplied(String consumer, String eventId) {
+        // a topic created by the test's first record is found by the service's consumer within its metadata max age
+        long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+        while (!applied(consumer, eventId)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(consumer + " never applied event " + eventId);
+            }
+            sleep(100);
+        }
+    }
+
+    private static boolean applied(String consumer, String eventId) {
+        try (Connection connection = RealInfrastructure.currentDatabase().connect();
+             PreparedStatement statement = connection.prepareStatement(
+                     "SELECT 1 FROM auth.inbox_event WHERE consumer = ? AND event_id = ?")) {
+            statement.setString(1, consumer);
+            statement.setString(2, eventId);
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next();
+            }
+        } catch (SQLException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static Instant premiumUntilStored(String userId) {
+        try (Connection connection = RealInfrastructure.currentDatabase().connect();
+             PreparedStatement statement = connection.prepareStatement(
+                     "SELECT premium_until FROM auth.users WHERE id = ?")) {
+            statement.setString(1, userId);
+            try (ResultSet rows = statement.executeQuery()) {
+                assertTrue(rows.next(), "user " + userId + " exists");
+                OffsetDateTime until = rows.getObject(1, OffsetDateTime.class);
+                return until == null ? null : until.toInstant();
+            }
+        } catch (SQLException e) {
+            throw new AssertionError(e);
+        }
+    }
 
     private Set<String> jwksKids() {
         JsonObject jwks = json(target.path("/.well-known/jwks.json").request().get());

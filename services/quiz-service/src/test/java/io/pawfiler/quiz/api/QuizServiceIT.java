@@ -31,6 +31,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import io.pawfiler.api.events.PaymentCompleted;
 import io.pawfiler.api.events.QuizAnswered;
 import io.pawfiler.api.events.UserProfileChanged;
 import io.pawfiler.api.events.UserRegistered;
@@ -384,6 +385,81 @@ class QuizServiceIT {
     }
 
     @Test
+    void aPaymentsBonusCoinsAreCreditedOncePerPaymentIdAndAnnouncedAsXpEarned() {
+        String user = newUser();
+        String paymentId = "pay-" + UUID.randomUUID();
+        CloudEvent paid = paymentCompleted(user, paymentId, 500);
+        String encoded = CloudEventCodec.encode(paid);
+        KafkaTopics.send(EventType.PAYMENT_COMPLETED.topic(), user, encoded);
+        KafkaTopics.send(EventType.PAYMENT_COMPLETED.topic(), user, encoded);
+        // the same payment in another event (another id, so the inbox lets it through)
+        CloudEvent samePayment = paymentCompleted(user, paymentId, 500);
+        KafkaTopics.send(EventType.PAYMENT_COMPLETED.topic(), user, CloudEventCodec.encode(samePayment));
+        // same key = same partition: once this one is applied, everything before it was handled
+        awaitApplied("quiz.payment-bonus", samePayment.id());
+
+        // a new player: 0 XP and 500 coins, plus the bonus once
+        UserProfile profile = quiz(user).getUserProfile(GetUserProfileRequest.getDefaultInstance());
+        assertEquals(1000, profile.getTotalCoins());
+        assertEquals(0, profile.getTotalExp());
+        assertEquals(1, countRows("SELECT count(*) FROM quiz.xp_grants WHERE grant_id = 'payment.bonus:" + paymentId
+                + "' AND user_id = '" + user + "' AND coins = 500 AND xp = 0 AND reason = 'payment.bonus'"));
+
+        // a payment without bonus coins credits and announces nothing; the next bonus marks the end of xp.earned
+        CloudEvent noBonus = paymentCompleted(user, "pay-" + UUID.randomUUID(), 0);
+        KafkaTopics.send(EventType.PAYMENT_COMPLETED.topic(), user, CloudEventCodec.encode(noBonus));
+        String markerId = "pay-" + UUID.randomUUID();
+        CloudEvent marker = paymentCompleted(user, markerId, 1);
+        KafkaTopics.send(EventType.PAYMENT_COMPLETED.topic(), user, CloudEventCodec.encode(marker));
+        awaitApplied("quiz.payment-bonus", marker.id());
+        assertEquals(1, countRows("SELECT count(*) FROM quiz.inbox_event WHERE consumer = 'quiz.payment-bonus' "
+                + "AND event_id = '" + noBonus.id() + "'"), "the payment without a bonus was consumed");
+        assertEquals(1001, quiz(user).getUserProfile(GetUserProfileRequest.getDefaultInstance()).getTotalCoins());
+        assertEquals(2, countRows("SELECT count(*) FROM quiz.xp_grants WHERE user_id = '" + user + "'"));
+
+        List<XpEarned> earned = KafkaTopics.readUntil(EventType.XP_EARNED.topic(), Duration.ofSeconds(20),
+                        records -> records.stream().filter(r -> user.equals(r.key()))
+                                .anyMatch(r -> xpEarned(r).getSourceId().equals(markerId)))
+                .stream().filter(r -> user.equals(r.key())).map(QuizServiceIT::xpEarned).toList();
+        assertEquals(List.of(paymentId, markerId), earned.stream().map(XpEarned::getSourceId).toList(),
+                "one xp.earned per credited payment");
+        XpEarned bonus = earned.get(0);
+        assertEquals(user, bonus.getUserId());
+        assertEquals(0, bonus.getXp());
+        assertEquals(500, bonus.getCoins());
+        assertEquals(0, bonus.getTotalXp());
+        assertEquals(1000, bonus.getTotalCoins());
+        assertEquals(Rewards.PAYMENT_BONUS_REASON, bonus.getReason());
+        assertEquals(paid.dataAs(PaymentCompleted.class).getCompletedAt(), bonus.getEarnedAt());
+    }
+
+    @Test
+    void nonsensePaymentsAreDeadLetteredAndCreditNothing() {
+        String user = newUser();
+        List<CloudEvent> nonsense = List.of(
+                paymentCompleted(user, "too-much-" + user, Rewards.MAX_PAYMENT_BONUS_COINS + 1),
+                paymentCompleted(user, "negative-" + user, -5),
+                paymentCompleted(user, " ", 500),
+                // the envelope's subject is the user: the codec refuses a blank one before the payload is looked at
+                paymentCompleted(user, " ", "nobody-" + user, 500));
+        nonsense.forEach(e -> KafkaTopics.send(EventType.PAYMENT_COMPLETED.topic(), user, CloudEventCodec.encode(e)));
+
+        List<KafkaTopics.Record> dead = KafkaTopics.readUntil(EventType.PAYMENT_COMPLETED.deadLetterTopic(),
+                        Duration.ofSeconds(60), records -> records.stream().filter(r -> r.value().contains(user)).count() >= 4)
+                .stream().filter(r -> r.value().contains(user)).toList();
+        Map<String, KafkaTopics.Record> deadById = dead.stream()
+                .collect(Collectors.toMap(r -> CloudEventCodec.decode(r.value()).id(), r -> r));
+        assertEquals(nonsense.stream().map(CloudEvent::id).collect(Collectors.toSet()), deadById.keySet());
+        dead.forEach(r -> assertEquals(EventType.PAYMENT_COMPLETED.topic(), r.headers().get("dlq-orig-topic")));
+        Map<String, String> tooMuch = deadById.get(nonsense.get(0).id()).headers();
+        assertTrue(tooMuch.get("dlq-error-msg").contains("bonus_coins"), tooMuch.toString());
+
+        QuizStats stats = quiz(user).getUserStats(GetUserStatsRequest.getDefaultInstance());
+        assertEquals(500, stats.getTotalCoins());
+        assertEquals(0, countRows("SELECT count(*) FROM quiz.xp_grants WHERE user_id = '" + user + "'"));
+    }
+
+    @Test
     void aProfileChangeRenamesThePlayerUnlessANewerCardWasAppliedAlready() {
         String user = "renamed-" + UUID.randomUUID();
         Instant registeredAt = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
@@ -508,6 +584,19 @@ class QuizServiceIT {
         return new CloudEvent(UUID.randomUUID().toString(), "/community-service", EventType.XP_GRANTED, Instant.now(),
                 user, XpGranted.newBuilder().setGrantId(grantId).setUserId(user).setXp(xp).setCoins(coins)
                 .setReason("community.vote").setSourceId(sourceId).setGrantedAt(timestamp(Instant.now())).build());
+    }
+
+    private static CloudEvent paymentCompleted(String user, String paymentId, int bonusCoins) {
+        return paymentCompleted(user, user, paymentId, bonusCoins);
+    }
+
+    private static CloudEvent paymentCompleted(String subject, String user, String paymentId, int bonusCoins) {
+        Instant completedAt = Instant.now().minusSeconds(5);
+        return new CloudEvent(UUID.randomUUID().toString(), "/payment-service", EventType.PAYMENT_COMPLETED,
+                Instant.now(), subject, PaymentCompleted.newBuilder().setPaymentId(paymentId).setUserId(user)
+                .setPlanId("premium-yearly").setAmount(99000).setCurrency("KRW").setSubscriptionId("sub-" + user)
+                .setPremiumUntil(timestamp(completedAt.plus(Duration.ofDays(365)))).setCompletedAt(timestamp(completedAt))
+                .setBonusCoins(bonusCoins).build());
     }
 
     private static CloudEvent profileChanged(String user, String nickname, String avatar, Instant changedAt) {
