@@ -75,7 +75,8 @@ public final class PostRules {
         return stripped;
     }
 
-    static int length(String s) {
+    /** Characters as the database counts them (code points). */
+    public static int length(String s) {
         return s.codePointCount(0, s.length());
     }
 }
