@@ -26,6 +26,12 @@ final class Services {
     /** Starts the service, waits until it is ready; {@code extraEnv} adds or overrides PAWFILER_* settings. */
     static ServiceProcess start(String name, TestPostgres.Database database, Map<String, String> extraEnv)
             throws IOException, InterruptedException {
+        return start(name, database, extraEnv, freePort());
+    }
+
+    /** The same on a port chosen beforehand (e.g. one a webhook sender must know first). */
+    static ServiceProcess start(String name, TestPostgres.Database database, Map<String, String> extraEnv, int port)
+            throws IOException, InterruptedException {
         ServiceDefinition definition = ServiceDefinition.ALL.stream()
                 .filter(s -> s.name().equals(name)).findFirst().orElseThrow();
         Map<String, String> env = new HashMap<>(Map.of(
@@ -34,7 +40,7 @@ final class Services {
                 "PAWFILER_DB_PASSWORD", database.password(),
                 "PAWFILER_KAFKA_BOOTSTRAP_SERVERS", TestKafka.bootstrapServers()));
         env.putAll(extraEnv);
-        ServiceProcess process = ServiceProcess.start(projectRoot(), definition, freePort(), env,
+        ServiceProcess process = ServiceProcess.start(projectRoot(), definition, port, env,
                 projectRoot().resolve("system-tests/target/" + name + ".log"));
         try {
             return process.awaitReady(Duration.ofSeconds(90));

@@ -1,0 +1,200 @@
+package io.pawfiler.systemtests;
+
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import io.grpc.ManagedChannel;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.pawfiler.api.events.PaymentCompleted;
+import io.pawfiler.api.payment.CheckoutRequest;
+import io.pawfiler.api.payment.CheckoutResponse;
+import io.pawfiler.api.payment.ConfirmPaymentRequest;
+import io.pawfiler.api.payment.PaymentServiceGrpc;
+import io.pawfiler.api.payment.RefundPaymentRequest;
+import io.pawfiler.api.quiz.GetUserProfileRequest;
+import io.pawfiler.api.quiz.QuizServiceGrpc;
+import io.pawfiler.localstack.ServiceProcess;
+import io.pawfiler.paymentsandbox.Payment;
+import io.pawfiler.paymentsandbox.SandboxProvider;
+import io.pawfiler.paymentsandbox.Settings;
+import io.pawfiler.platform.events.CloudEvent;
+import io.pawfiler.platform.events.CloudEventCodec;
+import io.pawfiler.platform.events.EventType;
+import io.pawfiler.testing.grpc.GrpcClients;
+import io.pawfiler.testing.kafka.KafkaTopics;
+import io.pawfiler.testing.postgres.TestPostgres;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * auth-, quiz- and payment-service with the sandbox provider (Toss Payments' API): a paid yearly plan puts
+ * {@code premium} into the access token after a refresh at auth and its 500 bonus coins into the quiz profile once
+ * (even when payment.completed is delivered again); an admin's refund takes premium away again.
+ */
+class PaymentJourneyIT {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final String ADMIN_EMAIL = "payments-admin@pawfiler.test";
+    private static final String ADMIN_PASSWORD = "admin-" + UUID.randomUUID();
+
+    private static SandboxProvider toss;
+    private static ServiceProcess auth;
+    private static ServiceProcess quiz;
+    private static ServiceProcess payment;
+    private static ManagedChannel quizChannel;
+    private static ManagedChannel paymentChannel;
+
+    @BeforeAll
+    static void startServices() throws Exception {
+        TestPostgres.Database database = TestPostgres.createDatabase("paymentjourney");
+        int paymentPort = Services.freePort();
+        String secretKey = "test_sk_" + UUID.randomUUID().toString().replace("-", "");
+        String webhookSecret = "whsec_" + UUID.randomUUID();
+        toss = SandboxProvider.start(Settings.builder().port(0).secretKey(secretKey).webhookSecret(webhookSecret)
+                .webhookUrl("http://127.0.0.1:" + paymentPort + "/payments/webhooks/toss").build());
+        auth = Services.start("auth-service", database, Map.of(
+                "PAWFILER_AUTH_KEY_ENCRYPTION_SECRET", HexFormat.of().formatHex(new SecureRandom().generateSeed(24)),
+                "PAWFILER_ADMIN_EMAIL", ADMIN_EMAIL, "PAWFILER_ADMIN_PASSWORD", ADMIN_PASSWORD));
+        String jwks = auth.baseUrl() + "/.well-known/jwks.json";
+        quiz = Services.start("quiz-service", database, Map.of("PAWFILER_AUTH_JWKS_URL", jwks));
+        payment = Services.start("payment-service", database, Map.of("PAWFILER_AUTH_JWKS_URL", jwks,
+                "PAWFILER_PAYMENT_TOSS_BASE_URL", toss.baseUrl(), "PAWFILER_PAYMENT_TOSS_SECRET_KEY", secretKey,
+                "PAWFILER_PAYMENT_TOSS_WEBHOOK_SECRET", webhookSecret,
+                "PAWFILER_PAYMENT_TOSS_CHECKOUT_URL", toss.checkoutUrl()), paymentPort);
+        quizChannel = GrpcClients.plaintext(quiz.port());
+        paymentChannel = GrpcClients.plaintext(payment.port());
+    }
+
+    @AfterAll
+    static void stopServices() throws InterruptedException {
+        GrpcClients.close(quizChannel);
+        GrpcClients.close(paymentChannel);
+        for (ServiceProcess process : new ServiceProcess[] {payment, quiz, auth}) {
+            if (process != null) {
+                process.close();
+            }
+        }
+        if (toss != null) {
+            toss.close();
+        }
+    }
+
+    @Test
+    void aYearlyPlanBringsPremiumAndBonusCoinsOnceAndARefundTakesPremiumBack() throws Exception {
+        JsonObject signedUp = postJson(auth.baseUrl() + "/auth/signup", Json.createObjectBuilder()
+                .add("email", "buyer." + UUID.randomUUID().toString().substring(0, 8) + "@pawfiler.test")
+                .add("password", "password-123").add("nickname", "구매자").build());
+        String userId = signedUp.getJsonObject("user").getString("id");
+        String refreshToken = signedUp.getString("refresh_token");
+        String token = signedUp.getString("token");
+        assertFalse(groups(token).contains("\"premium\""));
+        var game = QuizServiceGrpc.newBlockingStub(quizChannel).withInterceptors(GrpcClients.bearer(token))
+                .withDeadlineAfter(60, TimeUnit.SECONDS);
+        await("the quiz profile", () -> game.getUserProfile(GetUserProfileRequest.getDefaultInstance()).hasNickname());
+        int coinsBefore = game.getUserProfile(GetUserProfileRequest.getDefaultInstance()).getTotalCoins();
+
+        var payments = PaymentServiceGrpc.newBlockingStub(paymentChannel).withInterceptors(GrpcClients.bearer(token))
+                .withDeadlineAfter(60, TimeUnit.SECONDS);
+        CheckoutResponse checkout = payments.createCheckout(CheckoutRequest.newBuilder().setPlanId("yearly")
+                .setIdempotencyKey("journey-" + userId).build());
+        Payment paid = toss.createPayment(checkout.getTransactionId(), "연간 프리미엄", 39000, userId);
+        assertTrue(payments.confirmPayment(ConfirmPaymentRequest.newBuilder().setTransactionId(checkout.getTransactionId())
+                .setProviderPaymentKey(paid.paymentKey()).setAmount(39000).build()).getSuccess());
+
+        // payment.completed → auth: the next access token (after a refresh) carries premium
+        String[] refreshed = new String[] {refreshToken, null};
+        await("premium in a refreshed token", () -> {
+            JsonObject tokens = postJson(auth.baseUrl() + "/auth/refresh",
+                    Json.createObjectBuilder().add("refresh_token", refreshed[0]).build());
+            refreshed[0] = tokens.getString("refresh_token");
+            refreshed[1] = tokens.getString("token");
+            return groups(refreshed[1]).contains("\"premium\"");
+        });
+
+        // → quiz: the yearly plan's 500 coins, once, even when the event arrives twice more
+        await("bonus coins", () -> game.getUserProfile(GetUserProfileRequest.getDefaultInstance()).getTotalCoins()
+                == coinsBefore + 500);
+        KafkaTopics.Record completed = KafkaTopics.readUntil(EventType.PAYMENT_COMPLETED.topic(), Duration.ofSeconds(30),
+                        records -> records.stream().anyMatch(r -> userId.equals(r.key()))).stream()
+                .filter(r -> userId.equals(r.key())).findFirst().orElseThrow();
+        KafkaTopics.send(completed.topic(), completed.key(), completed.value());
+        PaymentCompleted data = CloudEventCodec.decode(completed.value()).dataAs(PaymentCompleted.class);
+        KafkaTopics.send(completed.topic(), completed.key(), CloudEventCodec.encode(new CloudEvent(
+                UUID.randomUUID().toString(), "/payment-service", EventType.PAYMENT_COMPLETED, Instant.now(), userId, data)));
+        // a later, different payment (same partition) marks the redeliveries as consumed
+        KafkaTopics.send(completed.topic(), completed.key(), CloudEventCodec.encode(new CloudEvent(
+                UUID.randomUUID().toString(), "/payment-service", EventType.PAYMENT_COMPLETED, Instant.now(), userId,
+                data.toBuilder().setPaymentId("marker-" + UUID.randomUUID()).setBonusCoins(1).build())));
+        await("the marker payment", () -> game.getUserProfile(GetUserProfileRequest.getDefaultInstance()).getTotalCoins()
+                >= coinsBefore + 501);
+        assertEquals(coinsBefore + 501, game.getUserProfile(GetUserProfileRequest.getDefaultInstance()).getTotalCoins(),
+                "the yearly bonus was credited once");
+
+        // an admin refunds: premium.changed → auth drops premium from the next token
+        JsonObject admin = postJson(auth.baseUrl() + "/auth/login", Json.createObjectBuilder()
+                .add("email", ADMIN_EMAIL).add("password", ADMIN_PASSWORD).build());
+        var adminPayments = PaymentServiceGrpc.newBlockingStub(paymentChannel)
+                .withInterceptors(GrpcClients.bearer(admin.getString("token"))).withDeadlineAfter(60, TimeUnit.SECONDS);
+        assertEquals(io.pawfiler.api.payment.PaymentStatus.REFUNDED, adminPayments.refundPayment(RefundPaymentRequest
+                .newBuilder().setTransactionId(checkout.getTransactionId()).setReason("journey").build())
+                .getTransaction().getStatus());
+        await("premium gone from a refreshed token", () -> {
+            JsonObject tokens = postJson(auth.baseUrl() + "/auth/refresh",
+                    Json.createObjectBuilder().add("refresh_token", refreshed[0]).build());
+            refreshed[0] = tokens.getString("refresh_token");
+            return !groups(tokens.getString("token")).contains("\"premium\"");
+        });
+    }
+
+    /** The access token's groups claim, as JSON text. */
+    private static String groups(String jwt) {
+        String payload = new String(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]), StandardCharsets.UTF_8);
+        JsonObject claims = Json.createReader(new StringReader(payload)).readObject();
+        return claims.containsKey("groups") ? claims.get("groups").toString() : "[]";
+    }
+
+    private static JsonObject postJson(String url, JsonObject body) {
+        try {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertTrue(response.statusCode() / 100 == 2, url + ": " + response.body());
+            return Json.createReader(new StringReader(response.body())).readObject();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void await(String what, Supplier<Boolean> condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(45).toNanos();
+        while (!condition.get()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(300);
+        }
+    }
+}
