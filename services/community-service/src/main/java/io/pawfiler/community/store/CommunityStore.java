@@ -73,9 +73,6 @@ public class CommunityStore {
     /** Shorter search terms have no trigram for an index to look up. */
     static final int TRIGRAM = 3;
 
-    /** How many of the newest posts a one- or two-character search looks through. */
-    static final int SHORT_TERM_WINDOW = 5_000;
-
     /** Searches estimated to match more posts than this get an estimated total, see {@link #feed}. */
     static final int EXACT_COUNT_LIMIT = 5_000;
 
@@ -172,9 +169,6 @@ public class CommunityStore {
         StringBuilder where = new StringBuilder();
         Map<Integer, Object> parameters = new HashMap<>();
         searchCondition(query.search().get(), where, parameters);
-        if (PostRules.length(query.search().get().term()) < TRIGRAM) {
-            return recentMatches(query, where, parameters);
-        }
         long estimate = estimatedRows("SELECT 1 FROM posts p" + where, parameters);
         if (estimate > EXACT_COUNT_LIMIT) {
             List<PostRow> posts = page(entityManager.createNativeQuery("SELECT " + POST_COLUMNS + where + FEED_ORDER
@@ -193,23 +187,6 @@ public class CommunityStore {
         return new Page(posts, number(count.getSingleResult()), false);
     }
 
-    /**
-     * A term of one or two characters has no trigram, so no index can find it: it is looked for among the newest
-     * {@link #SHORT_TERM_WINDOW} posts (a bounded scan of the feed index), and the total counts the matches there
-     * (estimated once the board has more posts than that).
-     */
-    private Page recentMatches(FeedQuery query, StringBuilder where, Map<Integer, Object> parameters) {
-        String recent = "(SELECT * FROM posts ORDER BY is_admin_post DESC, created_at DESC, id DESC LIMIT "
-                + SHORT_TERM_WINDOW + ") p LEFT JOIN author_cards a ON a.user_id = p.author_id";
-        List<PostRow> posts = page(entityManager.createNativeQuery("SELECT " + POST_FIELDS + " FROM " + recent + where
-                + FEED_ORDER + " LIMIT ?1 OFFSET ?2"), query, parameters);
-        Query count = entityManager.createNativeQuery("SELECT count(*) FROM " + recent + where);
-        parameters.forEach(count::setParameter);
-        boolean windowFull = number(entityManager.createNativeQuery("SELECT COALESCE(sum(posts), 0) FROM post_count_shards")
-                .getSingleResult()) > SHORT_TERM_WINDOW;
-        return new Page(posts, number(count.getSingleResult()), windowFull);
-    }
-
     private List<PostRow> page(Query page, FeedQuery query, Map<Integer, Object> parameters) {
         page.setParameter(1, query.pageSize()).setParameter(2, query.offset());
         parameters.forEach(page::setParameter);
@@ -224,13 +201,25 @@ public class CommunityStore {
         return rows.find() ? Long.parseLong(rows.group(1)) : Long.MAX_VALUE;
     }
 
-    /** Substring match (trigram indexes) in title and/or body; "title" and "all" also match a tag exactly. */
+    /**
+     * Substring match (trigram indexes) in title and/or body; "title" and "all" also match a tag exactly. A term of
+     * one or two characters has no trigram of its own, so an index cannot find it anywhere inside a word: it matches
+     * at the start of a word instead ({@code 영상} finds 영상을 and "딥페이크 영상", not 촬영상), which the index can
+     * look up through its word-start trigrams.
+     */
     private static void searchCondition(FeedQuery.Search search, StringBuilder where, Map<Integer, Object> parameters) {
-        parameters.put(3, "%" + likeEscaped(search.term()) + "%");
+        String escaped = likeEscaped(search.term());
+        boolean wordStart = PostRules.length(search.term()) < TRIGRAM;
+        parameters.put(3, wordStart ? escaped + "%" : "%" + escaped + "%");
+        if (wordStart) {
+            parameters.put(5, "% " + escaped + "%");
+        }
+        String title = wordStart ? "(p.title ILIKE ?3 OR p.title ILIKE ?5)" : "p.title ILIKE ?3";
+        String body = wordStart ? "(p.body ILIKE ?3 OR p.body ILIKE ?5)" : "p.body ILIKE ?3";
         String text = switch (search.type()) {
-            case TITLE -> "p.title ILIKE ?3";
-            case BODY -> "p.body ILIKE ?3";
-            case ALL -> "p.title ILIKE ?3 OR p.body ILIKE ?3";
+            case TITLE -> title;
+            case BODY -> body;
+            case ALL -> title + " OR " + body;
         };
         String tag = PostRules.tagOf(search.term());
         if (search.type().matchesTags() && tag.codePointCount(0, tag.length()) <= 20) {

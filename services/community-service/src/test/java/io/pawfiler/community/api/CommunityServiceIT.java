@@ -233,6 +233,20 @@ class CommunityServiceIT {
                 .getTotalCount());
         assertEquals(0, reader.getFeed(GetFeedRequest.newBuilder().setSearchQuery(evenTag).setSearchType("body").build())
                 .getTotalCount(), "a body search does not look at tags");
+        // a two-character term (no trigram of its own) matches at the start of a word
+        String shortWriter = newUser();
+        Post atStart = board(shortWriter).createPost(post("뷁뛣을 찾아서", "본문").build());
+        Post afterSpace = board(shortWriter).createPost(post("오늘의 뷁뛣", "본문").build());
+        Post inside = board(shortWriter).createPost(post("가뷁뛣", "본문").build());
+        Post inBody = board(shortWriter).createPost(post("제목", "본문에 뷁뛣이 있다").build());
+        List<String> shortTitle = reader.getFeed(GetFeedRequest.newBuilder().setSearchQuery("뷁뛣").build())
+                .getPostsList().stream().map(Post::getId).toList();
+        assertEquals(List.of(afterSpace.getId(), atStart.getId()), shortTitle);
+        List<String> shortAll = reader.getFeed(GetFeedRequest.newBuilder().setSearchQuery("뷁뛣").setSearchType("all")
+                .build()).getPostsList().stream().map(Post::getId).toList();
+        assertEquals(List.of(inBody.getId(), afterSpace.getId(), atStart.getId()), shortAll);
+        assertFalse(shortAll.contains(inside.getId()));
+
         // % and _ are literal characters in a search
         assertEquals(0, reader.getFeed(GetFeedRequest.newBuilder().setSearchQuery("%").build()).getTotalCount());
 
