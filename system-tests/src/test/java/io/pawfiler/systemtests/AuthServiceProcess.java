@@ -28,9 +28,10 @@ public class AuthServiceProcess implements BeforeAllCallback {
         database = TestPostgres.createDatabase(context.getRequiredTestClass().getSimpleName());
         keySecret = HexFormat.of().formatHex(new SecureRandom().generateSeed(24));
         auth = Services.start("auth-service", database, Map.of("PAWFILER_AUTH_KEY_ENCRYPTION_SECRET", keySecret));
-        context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
-                .put(AuthServiceProcess.class.getName() + context.getUniqueId(),
-                        (ExtensionContext.Store.CloseableResource) auth::close);
+        // stopped with its test class, not at the end of the run: a live auth-service would stay in the
+        // "auth-service" consumer group and take the next journey's events to its own database
+        context.getStore(ExtensionContext.Namespace.create(AuthServiceProcess.class))
+                .put(context.getUniqueId(), (ExtensionContext.Store.CloseableResource) auth::close);
 
         System.setProperty("mp.jwt.verify.publickey.location", auth.baseUrl() + "/.well-known/jwks.json");
         System.setProperty("mp.jwt.verify.issuer", ISSUER);

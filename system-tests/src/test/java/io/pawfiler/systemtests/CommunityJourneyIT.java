@@ -7,7 +7,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +14,6 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
-import com.google.protobuf.Timestamp;
 import io.grpc.ManagedChannel;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -31,13 +29,9 @@ import io.pawfiler.api.community.GetPostRequest;
 import io.pawfiler.api.community.GetRankingRequest;
 import io.pawfiler.api.community.Post;
 import io.pawfiler.api.community.VotePostRequest;
-import io.pawfiler.api.events.XpGranted;
 import io.pawfiler.api.quiz.GetUserProfileRequest;
 import io.pawfiler.api.quiz.QuizServiceGrpc;
 import io.pawfiler.localstack.ServiceProcess;
-import io.pawfiler.platform.events.CloudEvent;
-import io.pawfiler.platform.events.CloudEventCodec;
-import io.pawfiler.platform.events.EventType;
 import io.pawfiler.testing.grpc.GrpcClients;
 import io.pawfiler.testing.kafka.KafkaTopics;
 import io.pawfiler.testing.postgres.TestPostgres;
@@ -117,17 +111,14 @@ class CommunityJourneyIT {
         // the grant delivered again (same event) and re-published (new event id, same grant id): still +1; a later,
         // different grant for the same user (same partition, so applied after them) shows they were consumed
         String grantId = "community.vote:" + post.getId() + ":" + voter.id();
-        KafkaTopics.Record original = KafkaTopics.readUntil(EventType.XP_GRANTED.topic(), Duration.ofSeconds(30),
-                        records -> records.stream().anyMatch(r -> grantOf(r).getGrantId().equals(grantId)))
-                .stream().filter(r -> grantOf(r).getGrantId().equals(grantId)).findFirst().orElseThrow();
-        KafkaTopics.send(EventType.XP_GRANTED.topic(), original.key(), original.value());
-        KafkaTopics.send(EventType.XP_GRANTED.topic(), voter.id(), CloudEventCodec.encode(new CloudEvent(
-                UUID.randomUUID().toString(), "/community-service", EventType.XP_GRANTED, Instant.now(), voter.id(),
-                grantOf(original))));
-        KafkaTopics.send(EventType.XP_GRANTED.topic(), voter.id(), CloudEventCodec.encode(new CloudEvent(
-                UUID.randomUUID().toString(), "/community-service", EventType.XP_GRANTED, Instant.now(), voter.id(),
-                XpGranted.newBuilder().setGrantId("journey-marker:" + voter.id()).setUserId(voter.id()).setXp(2)
-                        .setReason("test.marker").setSourceId("journey").setGrantedAt(now()).build())));
+        KafkaTopics.Record original = KafkaTopics.readUntil("xp.granted", Duration.ofSeconds(30),
+                        records -> records.stream().anyMatch(r -> grantIdOf(r).equals(grantId)))
+                .stream().filter(r -> grantIdOf(r).equals(grantId)).findFirst().orElseThrow();
+        KafkaTopics.send("xp.granted", original.key(), original.value());
+        KafkaTopics.send("xp.granted", voter.id(), CloudEvents.republished(original.value()));
+        KafkaTopics.send("xp.granted", voter.id(), CloudEvents.with(original.value(), Map.of(
+                "grantId", Json.createValue("journey-marker:" + voter.id()), "xp", Json.createValue(2),
+                "reason", Json.createValue("test.marker"))));
         await("the marker grant", () -> voterGame.getUserProfile(GetUserProfileRequest.getDefaultInstance())
                 .getTotalExp() >= xpBefore + 3);
         assertEquals(xpBefore + 3, voterGame.getUserProfile(GetUserProfileRequest.getDefaultInstance()).getTotalExp(),
@@ -178,13 +169,8 @@ class CommunityJourneyIT {
         return GetPostRequest.newBuilder().setPostId(post.getId()).build();
     }
 
-    private static XpGranted grantOf(KafkaTopics.Record record) {
-        return CloudEventCodec.decode(record.value()).dataAs(XpGranted.class);
-    }
-
-    private static Timestamp now() {
-        Instant at = Instant.now();
-        return Timestamp.newBuilder().setSeconds(at.getEpochSecond()).setNanos(at.getNano()).build();
+    private static String grantIdOf(KafkaTopics.Record record) {
+        return CloudEvents.data(record.value()).getString("grantId", "");
     }
 
     private static void await(String what, Supplier<Boolean> condition) throws InterruptedException {

@@ -103,6 +103,13 @@ class PaymentServiceIT {
         assertFalse(plans.getPlans(1).getFeaturesList().isEmpty());
         assertTrue(target.path("/openapi").request().accept("application/yaml").get(String.class)
                 .contains("/payments/webhooks/{provider}"));
+        var listed = new java.util.concurrent.CompletableFuture<io.grpc.reflection.v1alpha.ServerReflectionResponse>();
+        var requests = io.grpc.reflection.v1alpha.ServerReflectionGrpc.newStub(channel())
+                .serverReflectionInfo(GrpcClients.completing(listed));
+        requests.onNext(io.grpc.reflection.v1alpha.ServerReflectionRequest.newBuilder().setListServices("").build());
+        requests.onCompleted();
+        assertTrue(listed.orTimeout(30, TimeUnit.SECONDS).join().getListServicesResponse().getServiceList().stream()
+                .anyMatch(service -> service.getName().equals("payment.PaymentService")), "reflection lists the service");
     }
 
     @Test

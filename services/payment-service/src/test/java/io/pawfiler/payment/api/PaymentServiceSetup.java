@@ -39,7 +39,7 @@ public class PaymentServiceSetup implements BeforeAllCallback {
         // the tests run the jobs themselves (PaymentJobs.runOnce), and checkouts go stale quickly
         System.setProperty("pawfiler.payment.jobs.interval", "PT1H");
         System.setProperty("pawfiler.payment.checkout-ttl", "PT2S");
-        context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL).put("payment-sandbox",
+        context.getStore(ExtensionContext.Namespace.create(PaymentServiceSetup.class)).put("payment-sandbox",
                 (ExtensionContext.Store.CloseableResource) sandbox::close);
     }
 
