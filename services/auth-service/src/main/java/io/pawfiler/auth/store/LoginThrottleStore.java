@@ -1,7 +1,6 @@
 package io.pawfiler.auth.store;
 
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,6 +10,7 @@ import jakarta.persistence.EntityManager;
 import io.pawfiler.auth.domain.LoginThrottlePolicy.State;
 
 import static io.pawfiler.auth.store.User.utc;
+import static io.pawfiler.platform.db.SqlTimes.instant;
 
 /** Failed sign-in counters per normalised email (native SQL: a counter row needs no entity). */
 @ApplicationScoped
@@ -64,15 +64,5 @@ public class LoginThrottleStore {
         }
         Object[] row = rows.get(0);
         return new State(((Number) row[0]).intValue(), instant(row[1]), row[2] == null ? null : instant(row[2]));
-    }
-
-    private static Instant instant(Object value) {
-        if (value instanceof OffsetDateTime offset) {
-            return offset.toInstant();
-        }
-        if (value instanceof java.sql.Timestamp timestamp) {
-            return timestamp.toInstant();
-        }
-        throw new IllegalStateException("unexpected timestamp type " + value.getClass());
     }
 }

@@ -1,8 +1,6 @@
 package io.pawfiler.community.store;
 
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
@@ -21,6 +19,9 @@ import jakarta.persistence.Query;
 import io.pawfiler.community.domain.AuthorCard;
 import io.pawfiler.community.domain.FeedQuery;
 import io.pawfiler.community.domain.PostRules;
+
+import static io.pawfiler.platform.db.SqlTimes.instant;
+import static io.pawfiler.platform.db.SqlTimes.utc;
 
 /**
  * Posts, comments, likes, votes, author cards and media references, in plain SQL (the queries are the indexes'
@@ -497,22 +498,5 @@ public class CommunityStore {
 
     private static long number(Object value) {
         return value == null ? 0 : ((Number) value).longValue();
-    }
-
-    static Instant instant(Object value) {
-        if (value instanceof java.sql.Timestamp timestamp) {
-            return timestamp.toInstant();
-        }
-        if (value instanceof OffsetDateTime offsetDateTime) {
-            return offsetDateTime.toInstant();
-        }
-        if (value instanceof Instant instant) {
-            return instant;
-        }
-        throw new IllegalStateException("not a timestamp: " + value);
-    }
-
-    private static OffsetDateTime utc(Instant instant) {
-        return instant.atOffset(ZoneOffset.UTC);
     }
 }

@@ -71,6 +71,7 @@ import io.pawfiler.testing.RealInfrastructure;
 import io.pawfiler.testing.grpc.GrpcClients;
 import io.pawfiler.testing.jwt.TestTokens;
 import io.pawfiler.testing.kafka.KafkaTopics;
+import io.pawfiler.testing.postgres.Sql;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -124,7 +125,7 @@ class CommunityServiceIT {
                 .setBody("진짜 같아요").build()).getId();
         board(reader).likePost(LikePostRequest.newBuilder().setPostId(post.getId()).build());
         board(reader).votePost(VotePostRequest.newBuilder().setPostId(post.getId()).setVote(true).build());
-        assertEquals(1, rows("SELECT count(*) FROM community.media_objects WHERE storage_key = '" + storageKey(post) + "'"));
+        assertEquals(1, Sql.number("SELECT count(*) FROM community.media_objects WHERE storage_key = '" + storageKey(post) + "'"));
 
         // only the author (or an admin) deletes; then comments, likes, votes, the media row and its bytes go
         StatusRuntimeException notYours = assertThrows(StatusRuntimeException.class, () -> board(reader)
@@ -133,10 +134,10 @@ class CommunityServiceIT {
         assertTrue(board(author).deletePost(DeletePostRequest.newBuilder().setPostId(post.getId()).build()).getSuccess());
         assertEquals(Status.Code.NOT_FOUND, assertThrows(StatusRuntimeException.class, () -> board(reader)
                 .getPost(GetPostRequest.newBuilder().setPostId(post.getId()).build())).getStatus().getCode());
-        assertEquals(0, rows("SELECT count(*) FROM community.comments WHERE id = '" + commentId + "'"));
-        assertEquals(0, rows("SELECT count(*) FROM community.post_likes WHERE post_id = '" + post.getId() + "'"));
-        assertEquals(0, rows("SELECT count(*) FROM community.post_votes WHERE post_id = '" + post.getId() + "'"));
-        assertEquals(0, rows("SELECT count(*) FROM community.media_objects WHERE storage_key = '" + storageKey(post) + "'"));
+        assertEquals(0, Sql.number("SELECT count(*) FROM community.comments WHERE id = '" + commentId + "'"));
+        assertEquals(0, Sql.number("SELECT count(*) FROM community.post_likes WHERE post_id = '" + post.getId() + "'"));
+        assertEquals(0, Sql.number("SELECT count(*) FROM community.post_votes WHERE post_id = '" + post.getId() + "'"));
+        assertEquals(0, Sql.number("SELECT count(*) FROM community.media_objects WHERE storage_key = '" + storageKey(post) + "'"));
         assertEquals(404, get(post.getMediaUrl(), null).getStatus());
         try (var files = Files.walk(MEDIA_DIR)) {
             assertTrue(files.noneMatch(f -> f.getFileName().toString().equals(storageKey(post))), "bytes deleted");
@@ -176,7 +177,7 @@ class CommunityServiceIT {
         assertInvalid("page_size", () -> board.getFeed(GetFeedRequest.newBuilder().setPageSize(-1).build()));
         assertInvalid("search_type", () -> board.getFeed(GetFeedRequest.newBuilder().setSearchQuery("x")
                 .setSearchType("everywhere").build()));
-        assertEquals(0, rows("SELECT count(*) FROM community.posts WHERE author_id = '" + writer + "'"));
+        assertEquals(0, Sql.number("SELECT count(*) FROM community.posts WHERE author_id = '" + writer + "'"));
 
         // no token: UNAUTHENTICATED
         StatusRuntimeException anonymous = assertThrows(StatusRuntimeException.class, () -> CommunityServiceGrpc
@@ -199,7 +200,7 @@ class CommunityServiceIT {
         assertTrue(notice.getIsAdminPost());
 
         var reader = board(newUser());
-        long total = rows("SELECT count(*) FROM community.posts");
+        long total = Sql.number("SELECT count(*) FROM community.posts");
         FeedResponse first = reader.getFeed(GetFeedRequest.newBuilder().setPage(1).build());
         assertEquals(total, first.getTotalCount(), "total_count is every post");
         assertFalse(first.getTotalCountEstimated());
@@ -360,7 +361,7 @@ class CommunityServiceIT {
             pool.shutdownNow();
         }
         assertEquals(50, board(author).getPost(GetPostRequest.newBuilder().setPostId(post.getId()).build()).getLikes());
-        assertEquals(50, rows("SELECT count(*) FROM community.post_likes WHERE post_id = '" + post.getId() + "'"));
+        assertEquals(50, Sql.number("SELECT count(*) FROM community.post_likes WHERE post_id = '" + post.getId() + "'"));
 
         String liker = likers.get(0);
         assertTrue(board(liker).checkLike(CheckLikeRequest.newBuilder().setPostId(post.getId()).build()).getLiked());
@@ -549,7 +550,7 @@ class CommunityServiceIT {
 
     private static void awaitCard(String userId) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (rows("SELECT count(*) FROM community.author_cards WHERE user_id = '" + userId + "'") == 0) {
+        while (Sql.number("SELECT count(*) FROM community.author_cards WHERE user_id = '" + userId + "'") == 0) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("no card for " + userId);
             }
@@ -577,15 +578,6 @@ class CommunityServiceIT {
         assertTrue(e.getStatus().getDescription().startsWith(field), e.getStatus().getDescription());
     }
 
-    private static long rows(String sql) {
-        try (Connection connection = RealInfrastructure.currentDatabase().connect();
-             var result = connection.createStatement().executeQuery(sql)) {
-            result.next();
-            return result.getLong(1);
-        } catch (java.sql.SQLException e) {
-            throw new AssertionError(e);
-        }
-    }
 
     private ManagedChannel channel() {
         if (channel == null) {

@@ -1,8 +1,6 @@
 package io.pawfiler.payment.store;
 
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -14,6 +12,10 @@ import jakarta.persistence.EntityManager;
 import io.pawfiler.payment.domain.PaymentStatus;
 import io.pawfiler.payment.domain.Plan;
 import io.pawfiler.payment.domain.SubscriptionTerms;
+import io.pawfiler.platform.db.SqlTimes;
+
+import static io.pawfiler.platform.db.SqlTimes.instant;
+import static io.pawfiler.platform.db.SqlTimes.utc;
 
 /** Plans, transactions, subscriptions and webhook deliveries, in plain SQL. Callers bring the transaction. */
 @ApplicationScoped
@@ -95,8 +97,8 @@ public class PaymentStore {
                             refunded_at = COALESCE(CAST(?6 AS timestamptz), refunded_at), updated_at = ?7
                         WHERE id = ?1""")
                 .setParameter(1, id).setParameter(2, status.name()).setParameter(3, providerPaymentKey)
-                .setParameter(4, failureReason).setParameter(5, completedAt.map(PaymentStore::utc).orElse(null))
-                .setParameter(6, refundedAt.map(PaymentStore::utc).orElse(null)).setParameter(7, utc(now))
+                .setParameter(4, failureReason).setParameter(5, completedAt.map(SqlTimes::utc).orElse(null))
+                .setParameter(6, refundedAt.map(SqlTimes::utc).orElse(null)).setParameter(7, utc(now))
                 .executeUpdate();
     }
 
@@ -142,7 +144,7 @@ public class PaymentStore {
                 .setParameter(1, newId).setParameter(2, userId).setParameter(3, terms.planId())
                 .setParameter(4, terms.status().name()).setParameter(5, utc(terms.startedAt()))
                 .setParameter(6, utc(terms.expiresAt())).setParameter(7, terms.autoRenew())
-                .setParameter(8, terms.canceledAt().map(PaymentStore::utc).orElse(null)).setParameter(9, utc(now))
+                .setParameter(8, terms.canceledAt().map(SqlTimes::utc).orElse(null)).setParameter(9, utc(now))
                 .executeUpdate();
         return lockSubscription(userId).orElseThrow();
     }
@@ -180,8 +182,8 @@ public class PaymentStore {
     private static TransactionRow transaction(Object[] r) {
         return new TransactionRow((String) r[0], (String) r[1], (String) r[2], ((Number) r[3]).longValue(),
                 ((String) r[4]).strip(), PaymentStatus.valueOf((String) r[5]), (String) r[6], (String) r[7],
-                (String) r[8], (String) r[9], instant(r[10]), instant(r[11]), Optional.ofNullable(r[12]).map(PaymentStore::instant),
-                Optional.ofNullable(r[13]).map(PaymentStore::instant));
+                (String) r[8], (String) r[9], instant(r[10]), instant(r[11]), Optional.ofNullable(r[12]).map(SqlTimes::instant),
+                Optional.ofNullable(r[13]).map(SqlTimes::instant));
     }
 
     private static Optional<SubscriptionRow> firstSubscription(List<?> rows) {
@@ -191,23 +193,6 @@ public class PaymentStore {
         Object[] r = (Object[]) rows.get(0);
         return Optional.of(new SubscriptionRow((String) r[0], (String) r[1], new SubscriptionTerms.Terms((String) r[2],
                 SubscriptionTerms.Status.valueOf((String) r[3]), instant(r[4]), instant(r[5]), (Boolean) r[6],
-                Optional.ofNullable(r[7]).map(PaymentStore::instant))));
-    }
-
-    static Instant instant(Object value) {
-        if (value instanceof java.sql.Timestamp timestamp) {
-            return timestamp.toInstant();
-        }
-        if (value instanceof OffsetDateTime offsetDateTime) {
-            return offsetDateTime.toInstant();
-        }
-        if (value instanceof Instant instant) {
-            return instant;
-        }
-        throw new IllegalStateException("not a timestamp: " + value);
-    }
-
-    static OffsetDateTime utc(Instant instant) {
-        return instant.atOffset(ZoneOffset.UTC);
+                Optional.ofNullable(r[7]).map(SqlTimes::instant))));
     }
 }

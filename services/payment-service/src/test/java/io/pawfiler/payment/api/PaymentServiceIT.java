@@ -7,7 +7,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -59,6 +58,7 @@ import io.pawfiler.testing.RealInfrastructure;
 import io.pawfiler.testing.grpc.GrpcClients;
 import io.pawfiler.testing.jwt.TestTokens;
 import io.pawfiler.testing.kafka.KafkaTopics;
+import io.pawfiler.testing.postgres.Sql;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -160,7 +160,7 @@ class PaymentServiceIT {
         assertEquals(checkout.getTransactionId(), completed.get(0).getPaymentId());
         assertEquals(confirmed.getPremiumUntil(), completed.get(0).getPremiumUntil());
         assertEquals(0, completed.get(0).getBonusCoins());
-        assertEquals(1, rows("SELECT count(*) FROM payment.transactions WHERE user_id = '" + user + "'"));
+        assertEquals(1, Sql.number("SELECT count(*) FROM payment.transactions WHERE user_id = '" + user + "'"));
     }
 
     @Test
@@ -199,7 +199,7 @@ class PaymentServiceIT {
         } finally {
             pool.shutdownNow();
         }
-        assertEquals(1, rows("SELECT count(*) FROM payment.transactions WHERE user_id = '" + user + "'"));
+        assertEquals(1, Sql.number("SELECT count(*) FROM payment.transactions WHERE user_id = '" + user + "'"));
         StatusRuntimeException otherPlan = assertThrows(StatusRuntimeException.class, () -> payments(user).createCheckout(
                 CheckoutRequest.newBuilder().setPlanId("yearly").setIdempotencyKey("same-key").build()));
         assertEquals(Status.Code.INVALID_ARGUMENT, otherPlan.getStatus().getCode());
@@ -224,7 +224,7 @@ class PaymentServiceIT {
         assertEquals(io.pawfiler.paymentsandbox.PaymentStatus.CANCELED,
                 PaymentServiceSetup.sandbox.payment(paid.paymentKey()).status());
         assertFalse(payments(user).getSubscription(GetSubscriptionRequest.getDefaultInstance()).getActive());
-        assertEquals("FAILED", text("SELECT status FROM payment.transactions WHERE id = '" + checkout.getTransactionId() + "'"));
+        assertEquals("FAILED", Sql.text("SELECT status FROM payment.transactions WHERE id = '" + checkout.getTransactionId() + "'"));
         // someone else's transaction is not yours to confirm
         assertEquals(Status.Code.PERMISSION_DENIED, assertThrows(StatusRuntimeException.class, () -> payments(newUser())
                 .confirmPayment(ConfirmPaymentRequest.newBuilder().setTransactionId(checkout.getTransactionId())
@@ -247,8 +247,8 @@ class PaymentServiceIT {
         assertEquals(401, webhook(body, now, null), "unsigned");
         assertEquals(401, webhook(body.replace("4900", "49"), now, WebhookSignature.sign(secret, now, body)), "tampered");
         assertFalse(payments(user).getSubscription(GetSubscriptionRequest.getDefaultInstance()).getActive());
-        assertEquals("PENDING", text("SELECT status FROM payment.transactions WHERE id = '" + checkout.getTransactionId() + "'"));
-        assertEquals(0, rows("SELECT count(*) FROM payment.webhook_events"
+        assertEquals("PENDING", Sql.text("SELECT status FROM payment.transactions WHERE id = '" + checkout.getTransactionId() + "'"));
+        assertEquals(0, Sql.number("SELECT count(*) FROM payment.webhook_events"
                 + " WHERE event_id LIKE 'forged-%'"), "nothing recorded");
         // a correctly signed one is applied
         assertEquals(200, webhook(body, now, WebhookSignature.sign(secret, now, body)));
@@ -277,7 +277,7 @@ class PaymentServiceIT {
         assertTrue(payments(walkedAway).getSubscription(GetSubscriptionRequest.getDefaultInstance()).getActive());
         assertEquals(io.pawfiler.paymentsandbox.PaymentStatus.DONE,
                 PaymentServiceSetup.sandbox.paymentByOrderId(unconfirmed.getTransactionId()).status());
-        assertEquals("FAILED", text("SELECT status FROM payment.transactions WHERE id = '" + abandoned.getTransactionId() + "'"));
+        assertEquals("FAILED", Sql.text("SELECT status FROM payment.transactions WHERE id = '" + abandoned.getTransactionId() + "'"));
         assertEquals(1, completedEvents(lostUser, 1).size());
         jobs.reconcile();
         assertEquals(1, completedEvents(walkedAway, 1).size(), "reconciling again grants nothing more");
@@ -296,7 +296,8 @@ class PaymentServiceIT {
                 .cancelSubscription(CancelSubscriptionRequest.newBuilder().setSubscriptionId(cancelled.getId()).build()))
                 .getStatus().getCode());
 
-        update("UPDATE payment.subscriptions SET expires_at = now() - interval '1 minute' WHERE user_id = '" + user + "'");
+        assertEquals(1, Sql.update("UPDATE payment.subscriptions SET expires_at = now() - interval '1 minute'"
+                + " WHERE user_id = '" + user + "'"));
         jobs.expire();
         Subscription expired = payments(user).getSubscription(GetSubscriptionRequest.getDefaultInstance());
         assertEquals("EXPIRED", expired.getStatus());
@@ -423,34 +424,8 @@ class PaymentServiceIT {
         return UUID.randomUUID().toString();
     }
 
-    private static long rows(String sql) {
-        try (Connection connection = RealInfrastructure.currentDatabase().connect();
-             var result = connection.createStatement().executeQuery(sql)) {
-            result.next();
-            return result.getLong(1);
-        } catch (java.sql.SQLException e) {
-            throw new AssertionError(e);
-        }
-    }
 
-    private static String text(String sql) {
-        try (Connection connection = RealInfrastructure.currentDatabase().connect();
-             var result = connection.createStatement().executeQuery(sql)) {
-            result.next();
-            return result.getString(1);
-        } catch (java.sql.SQLException e) {
-            throw new AssertionError(e);
-        }
-    }
 
-    private static void update(String sql) {
-        try (Connection connection = RealInfrastructure.currentDatabase().connect();
-             var statement = connection.createStatement()) {
-            assertEquals(1, statement.executeUpdate(sql));
-        } catch (java.sql.SQLException e) {
-            throw new AssertionError(e);
-        }
-    }
 
     private ManagedChannel channel() {
         if (channel == null) {

@@ -1,8 +1,6 @@
 package io.pawfiler.quiz.store;
 
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -14,6 +12,8 @@ import jakarta.persistence.LockModeType;
 
 import io.pawfiler.quiz.domain.Difficulty;
 import io.pawfiler.quiz.domain.QuestionType;
+
+import static io.pawfiler.platform.db.SqlTimes.utc;
 
 /** Questions, profiles, draws, answers and statistics. Callers bring the transaction. */
 @ApplicationScoped
@@ -240,9 +240,5 @@ public class QuizStore {
 
     public int playerCount() {
         return ((Number) entityManager.createNativeQuery("SELECT count(*) FROM user_profiles").getSingleResult()).intValue();
-    }
-
-    private static OffsetDateTime utc(Instant instant) {
-        return instant.atOffset(ZoneOffset.UTC);
     }
 }

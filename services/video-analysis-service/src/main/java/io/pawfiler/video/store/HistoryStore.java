@@ -1,13 +1,14 @@
 package io.pawfiler.video.store;
 
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+
+import static io.pawfiler.platform.db.SqlTimes.instant;
 
 /** A user's tasks with their results, newest first, by keyset (no OFFSET: page 100 costs what page 1 does). */
 @ApplicationScoped
@@ -43,9 +44,5 @@ public class HistoryStore {
         List<Object[]> rows = query.getResultList();
         return rows.stream().map(r -> new Entry((String) r[0], (String) r[1], (String) r[2], instant(r[3]),
                 (String) r[4], r[5] == null ? null : ((Number) r[5]).doubleValue(), (String) r[6])).toList();
-    }
-
-    private static Instant instant(Object value) {
-        return value instanceof OffsetDateTime o ? o.toInstant() : ((java.sql.Timestamp) value).toInstant();
     }
 }

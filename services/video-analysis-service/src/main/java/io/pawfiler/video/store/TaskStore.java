@@ -1,14 +1,15 @@
 package io.pawfiler.video.store;
 
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+
+import static io.pawfiler.platform.db.SqlTimes.instant;
+import static io.pawfiler.platform.db.SqlTimes.utc;
 
 /** Analysis tasks, their log and their results (native SQL over three small tables). Callers bring the transaction. */
 @ApplicationScoped
@@ -93,13 +94,5 @@ public class TaskStore {
         List<?> rows = entityManager.createNativeQuery("SELECT report FROM analysis_results WHERE task_id = ?1")
                 .setParameter(1, taskId).getResultList();
         return rows.isEmpty() ? Optional.empty() : Optional.of((byte[]) rows.get(0));
-    }
-
-    private static OffsetDateTime utc(Instant instant) {
-        return instant.atOffset(ZoneOffset.UTC);
-    }
-
-    private static Instant instant(Object value) {
-        return value instanceof OffsetDateTime o ? o.toInstant() : ((java.sql.Timestamp) value).toInstant();
     }
 }
