@@ -51,10 +51,21 @@ public class MediaUrls {
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
     }
 
-    /** The URL to put in a post for stored media; the same key always gives the same URL. */
+    /**
+     * The URL to put in a post for stored media; the same key always gives the same URL, so URLs are remembered
+     * (a feed page signs up to 100 of them, and an HMAC with its key setup costs more than the rest of a post's mapping).
+     */
     public String urlFor(String key) {
-        // the key is [0-9a-f.]: nothing in it needs escaping, and neither does base64url
-        return baseUrl + "/media/" + MediaStorage.requireKey(key) + "?sig=" + signature(key);
+        String url = key == null ? null : urls.get(key);
+        if (url == null) {
+            // the key is [0-9a-f.]: nothing in it needs escaping, and neither does base64url
+            url = baseUrl + "/media/" + MediaStorage.requireKey(key) + "?sig=" + signature(key);
+            if (urls.size() >= REMEMBERED_URLS) {
+                urls.clear();  // crude but bounded: the hot keys come back at once
+            }
+            urls.put(key, url);
+        }
+        return url;
     }
 
     /** Whether {@code sig} is this service's signature of {@code key}; constant-time. */
@@ -68,6 +79,11 @@ public class MediaUrls {
         return MessageDigest.isEqual(signature(key).getBytes(StandardCharsets.US_ASCII),
                 sig.getBytes(StandardCharsets.US_ASCII));
     }
+
+    /** How many media URLs are remembered at most. */
+    static final int REMEMBERED_URLS = 10_000;
+
+    private final java.util.Map<String, String> urls = new java.util.concurrent.ConcurrentHashMap<>();
 
     private String signature(String key) {
         return BASE64URL.encodeToString(mac(key));
