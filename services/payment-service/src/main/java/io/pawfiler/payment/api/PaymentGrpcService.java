@@ -82,7 +82,7 @@ public class PaymentGrpcService extends PaymentServiceGrpc.PaymentServiceImplBas
     private CheckoutResponse checkout(CheckoutRequest request) {
         Caller caller = callers.require();
         String userId = caller.actingFor(request.getUserId());
-        Payments.Checkout checkout = payments.checkout(caller, userId, request.getPlanId(), request.getIdempotencyKey(),
+        Payments.Checkout checkout = payments.checkout(userId, request.getPlanId(), request.getIdempotencyKey(),
                 request.getReturnUrl());
         PaymentStore.TransactionRow transaction = checkout.transaction();
         CheckoutResponse.Builder out = CheckoutResponse.newBuilder()
@@ -154,14 +154,21 @@ public class PaymentGrpcService extends PaymentServiceGrpc.PaymentServiceImplBas
             throw ApiException.invalidArgument("transaction_id", "is required");
         }
         Ledger.Applied refunded = refunds.refund(request.getTransactionId(), request.getReason());
+        Map<String, Plan> plans = plans();
         reply(response, RefundPaymentResponse.newBuilder()
                 .setTransaction(PaymentMapping.transaction(refunded.transaction(),
-                        Optional.ofNullable(plans().get(refunded.transaction().planId()))))
-                .setSubscription(subscription(refunded.transaction().userId(), refunded.subscription())).build());
+                        Optional.ofNullable(plans.get(refunded.transaction().planId()))))
+                .setSubscription(subscription(refunded.transaction().userId(), refunded.subscription(), plans)).build());
     }
 
     private Subscription subscription(String userId, Optional<PaymentStore.SubscriptionRow> row) {
-        return PaymentMapping.subscription(userId, row, row.map(r -> plans().get(r.terms().planId())), Instant.now());
+        return subscription(userId, row, row.isPresent() ? plans() : Map.of());
+    }
+
+    /** With the plans the caller already read for this request (one plan query per call, not per message). */
+    private static Subscription subscription(String userId, Optional<PaymentStore.SubscriptionRow> row,
+                                             Map<String, Plan> plans) {
+        return PaymentMapping.subscription(userId, row, row.map(r -> plans.get(r.terms().planId())), Instant.now());
     }
 
     private Map<String, Plan> plans() {

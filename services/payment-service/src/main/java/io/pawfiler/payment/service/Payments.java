@@ -72,7 +72,7 @@ public class Payments {
      * every call opens a new checkout.
      */
     @Transactional
-    public Checkout checkout(Caller caller, String userId, String planId, String idempotencyKey, String returnUrl) {
+    public Checkout checkout(String userId, String planId, String idempotencyKey, String returnUrl) {
         if (planId == null || planId.isBlank()) {
             throw ApiException.invalidArgument("plan_id", "is required (see GetPlans)");
         }
