@@ -5,6 +5,7 @@ import java.time.ZoneOffset;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 
@@ -20,6 +21,9 @@ public class QuestionCatalog {
     @Inject
     QuizStore store;
 
+    @Inject
+    Event<QuestionCache.QuestionChanged> changed;
+
     @Transactional
     public Question create(Question question) {
         Question valid = question.validated();
@@ -28,6 +32,7 @@ public class QuestionCatalog {
         QuestionEntity entity = new QuestionEntity(id, now);
         entity.write(valid, now);
         store.add(entity);
+        changed.fire(new QuestionCache.QuestionChanged(id));
         return entity.toDomain();
     }
 
@@ -36,6 +41,7 @@ public class QuestionCatalog {
         Question valid = question.validated();
         QuestionEntity entity = store.question(id).orElseThrow(() -> ApiException.notFound("no question " + id));
         entity.write(valid, OffsetDateTime.now(ZoneOffset.UTC));
+        changed.fire(new QuestionCache.QuestionChanged(id));
         return entity.toDomain();
     }
 
@@ -43,6 +49,7 @@ public class QuestionCatalog {
     public void retire(String id) {
         store.question(id).orElseThrow(() -> ApiException.notFound("no question " + id))
                 .retire(OffsetDateTime.now(ZoneOffset.UTC));
+        changed.fire(new QuestionCache.QuestionChanged(id));
     }
 
     @Transactional

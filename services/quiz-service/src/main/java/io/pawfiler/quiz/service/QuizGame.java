@@ -48,6 +48,9 @@ public class QuizGame {
     Outbox outbox;
 
     @Inject
+    QuestionCache questions;
+
+    @Inject
     @ConfigProperty(name = "pawfiler.quiz.recent-answers-avoided", defaultValue = "20")
     int recentAnswersAvoided;
 
@@ -71,7 +74,7 @@ public class QuizGame {
 
     @Transactional
     public Question question(String questionId) {
-        return store.question(questionId).filter(q -> !q.retired()).map(QuestionEntity::toDomain)
+        return questions.get(questionId).filter(q -> !q.retired()).map(QuestionCache.Entry::question)
                 .orElseThrow(() -> ApiException.notFound("no question " + questionId));
     }
 
@@ -100,7 +103,7 @@ public class QuizGame {
                 throw ApiException.invalidArgument("draw_id", "was drawn for another question");
             }
         }
-        Question question = store.question(answer.questionId()).map(QuestionEntity::toDomain)
+        Question question = questions.get(answer.questionId()).map(QuestionCache.Entry::question)
                 .orElseThrow(() -> ApiException.notFound("no question " + answer.questionId()));
         boolean correct = question.isCorrect(answer.submission());
 

@@ -37,6 +37,7 @@ import io.pawfiler.api.events.UserProfileChanged;
 import io.pawfiler.api.events.UserRegistered;
 import io.pawfiler.api.events.XpEarned;
 import io.pawfiler.api.events.XpGranted;
+import io.pawfiler.api.quiz.GetQuestionByIdRequest;
 import io.pawfiler.api.quiz.GetQuestionStatsRequest;
 import io.pawfiler.api.quiz.GetRandomQuestionRequest;
 import io.pawfiler.api.quiz.GetRankingRequest;
@@ -564,8 +565,20 @@ class QuizServiceIT {
         assertTrue(answered.getCorrect());
         assertEquals(50, answered.getXpEarned());
 
+        // answers are judged against the question held in memory: an admin's change must show at once
+        Response changed = target.path("/admin/questions/" + id).request().header("Authorization", "Bearer " + admin)
+                .put(Entity.json(Json.createObjectBuilder(question).add("correct_side", "right").build().toString()));
+        assertEquals(200, changed.getStatus(), json(changed).toString());
+        SubmitAnswerResponse afterChange = quiz(newUser()).submitAnswer(SubmitAnswerRequest.newBuilder()
+                .setQuestionId(id).setSelectedSide("left").build());
+        assertFalse(afterChange.getCorrect(), "judged by the changed question, not the one answered before");
+        assertEquals("right", afterChange.getCorrectSide());
+
         assertEquals(204, target.path("/admin/questions/" + id).request().header("Authorization", "Bearer " + admin)
                 .delete().getStatus());
+        assertEquals(Status.Code.NOT_FOUND, assertThrows(StatusRuntimeException.class, () -> quiz(player)
+                .getQuestionById(GetQuestionByIdRequest.newBuilder().setQuestionId(id).build())).getStatus().getCode(),
+                "a retired question is gone at once");
         for (int i = 0; i < 10; i++) {
             assertNotEquals(id, quiz(player).getRandomQuestion(GetRandomQuestionRequest.newBuilder()
                     .setType(QuestionType.COMPARISON).setDifficulty("hard").build()).getId(), "retired");
