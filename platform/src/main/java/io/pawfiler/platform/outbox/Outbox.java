@@ -6,9 +6,11 @@ import java.util.UUID;
 
 import com.google.protobuf.Message;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -23,16 +25,22 @@ import io.pawfiler.platform.events.EventType;
 @ApplicationScoped
 public class Outbox {
 
+    /** Marks a transaction whose commit already wakes the relay. */
+    private static final Object WAKES_RELAY = new Object();
+
     @Inject
     EntityManager entityManager;
 
-    private final Event<OutboxWritten> written;
+    private final TransactionSynchronizationRegistry transactions;
+    private final OutboxRelay relay;
     private final String source;
     private final Clock clock = Clock.systemUTC();
 
     @Inject
-    Outbox(Event<OutboxWritten> written, @ConfigProperty(name = "pawfiler.service.name") String serviceName) {
-        this.written = written;
+    Outbox(TransactionSynchronizationRegistry transactions, OutboxRelay relay,
+           @ConfigProperty(name = "pawfiler.service.name") String serviceName) {
+        this.transactions = transactions;
+        this.relay = relay;
         this.source = "/" + serviceName;
     }
 
@@ -49,12 +57,30 @@ public class Outbox {
         Instant now = clock.instant();
         CloudEvent event = new CloudEvent(UUID.randomUUID().toString(), source, type, now, subject, data);
         entityManager.persist(new OutboxMessage(event.id(), type.typeName(), subject, CloudEventCodec.encode(event), now));
-        written.fire(OutboxWritten.INSTANCE);
+        wakeRelayAfterCommit();
         return event;
     }
 
-    /** Fired inside the writing transaction; the relay observes it after a successful commit. */
-    public enum OutboxWritten {
-        INSTANCE
+    /**
+     * Once per transaction, however many events it records. (A CDI event with a transactional observer did the
+     * same, but firing it for every event cost ~6% of a SubmitAnswer's CPU in the profile.)
+     */
+    private void wakeRelayAfterCommit() {
+        if (transactions.getResource(WAKES_RELAY) != null) {
+            return;
+        }
+        transactions.putResource(WAKES_RELAY, Boolean.TRUE);
+        transactions.registerInterposedSynchronization(new Synchronization() {
+            @Override
+            public void beforeCompletion() {
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+                if (status == Status.STATUS_COMMITTED) {
+                    relay.wakeUp();
+                }
+            }
+        });
     }
 }

@@ -20,7 +20,6 @@ import io.helidon.config.mp.MpConfigSources;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.spi.ConfigProviderResolver;
@@ -87,12 +86,7 @@ public class OutboxRelay {
         relayThread.start();
     }
 
-    /** Called after every transaction that wrote to the outbox commits. */
-    void onCommitted(@Observes(during = TransactionPhase.AFTER_SUCCESS) Outbox.OutboxWritten written) {
-        wakeUps.release();
-    }
-
-    /** Wakes the relay now (e.g. after the broker came back). */
+    /** Wakes the relay now: after a transaction that wrote to the outbox committed, or the broker came back. */
     public void wakeUp() {
         wakeUps.release();
     }
