@@ -42,9 +42,9 @@ public class Projector {
     private final ZoneId zone;
 
     @Inject
-    Projector(ReadModelStore store, @ConfigProperty(name = "pawfiler.dashboard.zone", defaultValue = "Asia/Seoul") ZoneId zone) {
+    Projector(ReadModelStore store, @ConfigProperty(name = "pawfiler.dashboard.zone", defaultValue = "Asia/Seoul") String zone) {
         this.store = store;
-        this.zone = zone;
+        this.zone = ZoneId.of(zone);
     }
 
     /** What an applied event did that a live consumer may act on (daily quests). */
