@@ -15,7 +15,7 @@ import io.pawfiler.dashboard.domain.Metric;
 import io.pawfiler.dashboard.domain.Subscription;
 import io.pawfiler.dashboard.store.ReadModelStore;
 
-/** The local part, in one transaction (one connection, one snapshot per statement). */
+/** The local part of a dashboard: one transaction, one snapshot of the read model. */
 @ApplicationScoped
 public class ReadModelReads {
 
@@ -29,6 +29,7 @@ public class ReadModelReads {
 
     @Transactional
     public DashboardView read(String userId, int recentLimit) {
+        store.readOneSnapshot();
         Instant now = clock.instant();
         LocalDate today = projector.day(now);
         Map<Metric, Long> tallies = store.tallies(userId, today);

@@ -34,6 +34,15 @@ public class ReadModelStore {
     EntityManager entityManager;
 
     /**
+     * Makes the current transaction read one snapshot (its first statement): a dashboard assembled from several
+     * queries never mixes the states before and after an event's commit (quiz totals from after, today's tallies
+     * from before).
+     */
+    public void readOneSnapshot() {
+        entityManager.createNativeQuery("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").executeUpdate();
+    }
+
+    /**
      * Records that the user has an event at {@code eventTime} (as_of only moves forward) and locks the user's row until
      * commit, so one user's events apply one at a time whatever topic they come from. Call it first in an effect.
      */
