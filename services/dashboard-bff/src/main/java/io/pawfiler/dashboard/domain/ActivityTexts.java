@@ -35,7 +35,6 @@ public final class ActivityTexts {
             return new Text("일일 퀘스트 완료", "✅");
         }
         return switch (reason) {
-            case "community.vote" -> new Text("투표 보상", "🪙");
             case "payment.bonus" -> new Text("구독 보너스 코인", "🪙");
             default -> new Text("보상 획득", "✨");
         };

@@ -38,6 +38,9 @@ import io.pawfiler.platform.events.CloudEvent;
 @ApplicationScoped
 public class Projector {
 
+    /** xp.earned's reason for a first vote's XP (community-service's grant), shown on the vote's own line. */
+    static final String COMMUNITY_VOTE_REASON = "community.vote";
+
     private final ReadModelStore store;
     private final ZoneId zone;
 
@@ -137,11 +140,12 @@ public class Projector {
         if (earned.getXp() != 0) {
             store.addToTally(userId, day(at), Metric.XP, earned.getXp());
         }
-        // quiz answers have their own line (quiz.answered); a promotion or a grant from elsewhere gets one
+        // quiz answers and votes have their own lines (quiz.answered, community.activity, with their XP); a promotion
+        // or a grant from elsewhere (daily quest, bonus coins) gets one
         if (earned.getTierPromoted()) {
             feed(event, userId, Activity.Kind.TIER_PROMOTED, ActivityTexts.tierPromoted(earned.getTierName()),
                     earned.getXp(), earned.getCoins(), at, earned.getSourceId());
-        } else if (!earned.getReason().startsWith("quiz.")) {
+        } else if (!earned.getReason().startsWith("quiz.") && !earned.getReason().equals(COMMUNITY_VOTE_REASON)) {
             feed(event, userId, Activity.Kind.XP_GRANTED, ActivityTexts.granted(earned.getReason()),
                     earned.getXp(), earned.getCoins(), at, earned.getSourceId());
         }
