@@ -344,6 +344,20 @@ class DashboardServiceIT {
         send(EventType.QUIZ_ANSWERED, user, answer(user, false, 0, base.plusSeconds(5)));
         Dashboard live = awaitDashboard(user, d -> d.getQuiz().getTotalAnswered() >= 2);
         assertEquals(2, live.getQuiz().getTotalAnswered());
+
+        // a rebuild needs every event ever published: the project's broker deletes none
+        assertEquals("-1", topicConfig(EventType.QUIZ_ANSWERED.topic(), "retention.ms"));
+        assertEquals("-1", topicConfig(EventType.QUIZ_ANSWERED.topic(), "retention.bytes"));
+    }
+
+    private static String topicConfig(String topic, String name) throws Exception {
+        var props = new java.util.Properties();
+        props.put("bootstrap.servers", System.getProperty("pawfiler.kafka.bootstrap-servers"));
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(props)) {
+            var resource = new org.apache.kafka.common.config.ConfigResource(
+                    org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic);
+            return admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource).get(name).value();
+        }
     }
 
     @Test
