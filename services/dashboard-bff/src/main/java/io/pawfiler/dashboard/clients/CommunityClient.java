@@ -31,7 +31,7 @@ import io.pawfiler.dashboard.domain.CommunityCounts;
  * community-service's exact counts for a user (GetUserActivityCounts), asked over gRPC on the caller's behalf with
  * their token: community allows it for the user themself, admins and services. Under MicroProfile Fault Tolerance:
  * one attempt is bounded by {@code pawfiler.dashboard.community.timeout-ms} (the annotation's value is overridden
- * with it in microprofile-config.properties, and the gRPC deadline is the same), a quick failure (connection refused,
+ * with it in microprofile-config.properties; the gRPC deadline is just past it), a quick failure (connection refused,
  * UNAVAILABLE) is retried once after a jittered pause, a slow one is not (that would double the wait), the circuit
  * opens when half the recent calls failed, and at most 16 run at once. Whatever goes wrong, the answer is empty: the
  * dashboard shows the section as unavailable.
@@ -49,7 +49,9 @@ public class CommunityClient {
                     @ConfigProperty(name = "pawfiler.dashboard.community.port", defaultValue = "8083") int port,
                     @ConfigProperty(name = "pawfiler.dashboard.community.timeout-ms", defaultValue = "300") long timeoutMillis) {
         this.channel = ManagedChannelBuilder.forAddress(host, port).usePlaintext().build();
-        this.deadlineMillis = timeoutMillis;
+        // a little past the @Timeout, so that fault tolerance's timeout ends a slow call (and aborts the retry) rather
+        // than a DEADLINE_EXCEEDED status, which would be retried like a quick failure
+        this.deadlineMillis = timeoutMillis + 50;
     }
 
     @Asynchronous
