@@ -214,6 +214,10 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("num.partitions", String.valueOf(builder.partitions));
         properties.put("auto.create.topics.enable", "true");
+        // Event topics are the system's history: dashboard-bff rebuilds its read models by replaying every topic from
+        // the earliest offset, so nothing is deleted by age or size (the broker default would drop segments after 7 days).
+        properties.put("log.retention.ms", "-1");
+        properties.put("log.retention.bytes", "-1");
         // a single node: every internal topic has one replica
         properties.put("offsets.topic.replication.factor", "1");
         properties.put("offsets.topic.num.partitions", "3"); // default 50: slow first group join
