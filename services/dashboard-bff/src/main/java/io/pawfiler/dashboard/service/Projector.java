@@ -3,6 +3,8 @@ package io.pawfiler.dashboard.service;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 import com.google.protobuf.Timestamp;
@@ -28,6 +30,7 @@ import io.pawfiler.dashboard.domain.ProfileCard;
 import io.pawfiler.dashboard.domain.Subscription;
 import io.pawfiler.dashboard.store.ReadModelStore;
 import io.pawfiler.platform.events.CloudEvent;
+import io.pawfiler.platform.events.EventType;
 
 /**
  * One event's effect on the read model: the same code for live consumption and for a rebuild's replay. Runs inside
@@ -62,9 +65,8 @@ public class Projector {
     }
 
     /** The topics whose events make the read model (xp.granted is quiz-service's input; its result is xp.earned). */
-    public static final java.util.List<io.pawfiler.platform.events.EventType> CONSUMED = java.util.Arrays
-            .stream(io.pawfiler.platform.events.EventType.values())
-            .filter(type -> type != io.pawfiler.platform.events.EventType.XP_GRANTED).toList();
+    public static final List<EventType> CONSUMED = Arrays.stream(EventType.values())
+            .filter(type -> type != EventType.XP_GRANTED).toList();
 
     /**
      * @throws IllegalArgumentException for an event no producer should send (no user, unknown kind or status), thrown

@@ -2,6 +2,7 @@ package io.pawfiler.dashboard.store;
 
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,7 @@ import io.pawfiler.dashboard.domain.QuizStats;
 import io.pawfiler.dashboard.domain.Subscription;
 
 import static io.pawfiler.platform.db.SqlTimes.instant;
+import static io.pawfiler.platform.db.SqlTimes.utc;
 
 /**
  * The read model's tables. Names are unqualified: they resolve through the connection's search path, the service's
@@ -266,8 +268,8 @@ public class ReadModelStore {
     }
 
     /** A UTC timestamp to bind, or null (bound as varchar by EclipseLink: the SQL casts it). */
-    private static java.time.OffsetDateTime at(Instant instant) {
-        return instant == null ? null : io.pawfiler.platform.db.SqlTimes.utc(instant);
+    private static OffsetDateTime at(Instant instant) {
+        return instant == null ? null : utc(instant);
     }
 
     private static Number number(Object value) {
