@@ -75,6 +75,14 @@ final class ServiceConfigs {
         return service;
     }
 
+    /** As if a service module had another directory name (for tests of what names must match). */
+    ServiceConfigs withRenamed(String service, String newName) {
+        Map<String, Service> changed = new LinkedHashMap<>(services);
+        Service old = changed.remove(service);
+        changed.put(newName, new Service(newName, old.config(), old.keys(), old.grpcServices()));
+        return new ServiceConfigs(changed);
+    }
+
     ServiceConfigs with(String service, String key, String value) {
         Map<String, Service> changed = new LinkedHashMap<>(services);
         changed.put(service, get(service).with(key, value));
