@@ -287,6 +287,66 @@ final class FrontDoorChecks {
         return template.replaceAll("\\{[^}]*}", "probe");
     }
 
+    private static final Pattern PACKED = Pattern.compile("Any\\.pack\\(\\s*(\\w+)\\.newBuilder\\(");
+
+    /**
+     * The message types the services pack into gRPC error details (Any.pack(BadRequest.newBuilder()...) in platform
+     * and service code), by their proto names.
+     */
+    static Set<String> packedDetailTypes() {
+        Set<String> types = new TreeSet<>();
+        List<java.nio.file.Path> roots = new ArrayList<>(List.of(Repo.path("platform/src/main/java")));
+        for (String service : ServiceConfigs.load().all().keySet()) {
+            roots.add(Repo.path("services/" + service + "/src/main/java"));
+        }
+        for (java.nio.file.Path root : roots) {
+            try (var files = java.nio.file.Files.walk(root)) {
+                for (java.nio.file.Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                    String source = java.nio.file.Files.readString(file);
+                    java.util.regex.Matcher packed = PACKED.matcher(source);
+                    while (packed.find()) {
+                        java.util.regex.Matcher imported = Pattern.compile("import ([\\w.]+\\." + packed.group(1) + ");")
+                                .matcher(source);
+                        if (!imported.find()) {
+                            throw new IllegalStateException(file + ": cannot resolve " + packed.group(1));
+                        }
+                        try {
+                            var descriptor = (com.google.protobuf.Descriptors.Descriptor) Class.forName(imported.group(1))
+                                    .getMethod("getDescriptor").invoke(null);
+                            types.add(descriptor.getFullName());
+                        } catch (ReflectiveOperationException e) {
+                            throw new IllegalStateException("cannot load " + imported.group(1), e);
+                        }
+                    }
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        if (types.isEmpty()) {
+            throw new IllegalStateException("no Any.pack(...) of error details found; update packedDetailTypes");
+        }
+        return types;
+    }
+
+    /**
+     * convert_grpc_status prints a failed call's google.rpc.Status with its details only if the descriptor set holds
+     * every detail type (else the body is empty): api-contracts' error_details.proto pulls them in.
+     */
+    static List<String> statusDetails(Set<String> packedTypes, ServiceDescriptors descriptors) {
+        List<String> problems = new ArrayList<>();
+        for (String type : packedTypes) {
+            if (!descriptors.hasType(type)) {
+                problems.add("the services send " + type + " in error details, but " + ServiceDescriptors.RESOURCE
+                        + " lacks it: the transcoder would answer with an empty body");
+            }
+        }
+        if (!descriptors.hasType("google.rpc.Status")) {
+            problems.add(ServiceDescriptors.RESOURCE + " lacks google.rpc.Status");
+        }
+        return problems;
+    }
+
     /**
      * The token check lets through exactly the services' pawfiler.security.public-grpc-methods, with and without /api,
      * and demands a token for every other method of every service in the descriptor set, for unknown paths too.

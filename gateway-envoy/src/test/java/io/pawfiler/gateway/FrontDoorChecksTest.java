@@ -189,6 +189,14 @@ class FrontDoorChecksTest {
                 "/api/quiz.QuizService/SubmitAnswer (application/json) matches no route");
     }
 
+    @Test
+    void anErrorDetailMissingFromTheDescriptorSetIsRejected() {
+        java.util.Set<String> sent = new java.util.TreeSet<>(FrontDoorChecks.packedDetailTypes());
+        sent.add("google.type.Money");
+        List<String> problems = FrontDoorChecks.statusDetails(sent, descriptors);
+        assertTrue(problems.stream().anyMatch(p -> p.contains("google.type.Money")), problems.toString());
+    }
+
     // --- tokens ---
 
     @Test

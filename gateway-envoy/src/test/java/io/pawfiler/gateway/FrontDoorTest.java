@@ -54,6 +54,11 @@ class FrontDoorTest {
     }
 
     @Test
+    void canPrintEveryErrorDetailTheServicesSend() {
+        none(FrontDoorChecks.statusDetails(FrontDoorChecks.packedDetailTypes(), in.descriptors()));
+    }
+
+    @Test
     void letsThroughExactlyThePublicMethods() {
         none(FrontDoorChecks.publicOperations(in));
     }

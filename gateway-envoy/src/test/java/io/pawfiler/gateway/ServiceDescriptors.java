@@ -81,11 +81,10 @@ final class ServiceDescriptors {
         return services;
     }
 
-    /** Whether a message or enum type of this full name is in the set (the transcoder prints only those). */
+    /** Whether a message type of this full name (google.rpc.BadRequest) is in the set. */
     boolean hasType(String fullName) {
-        return files.values().stream().anyMatch(f -> f.findMessageTypeByName(
-                fullName.substring(fullName.lastIndexOf('.') + 1)) != null
-                && (f.getPackage() + "." + fullName.substring(fullName.lastIndexOf('.') + 1)).equals(fullName));
+        return files.values().stream().flatMap(f -> f.getMessageTypes().stream())
+                .anyMatch(type -> type.getFullName().equals(fullName));
     }
 
     /** The HTTP paths a method is bound to for JSON (google.api.http, additional bindings included). */
