@@ -14,12 +14,14 @@ import java.util.Set;
 import java.util.StringJoiner;
 import java.util.UUID;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
 
 import io.grpc.ClientInterceptor;
 import io.grpc.ManagedChannel;
@@ -31,8 +33,10 @@ import io.grpc.stub.StreamObserver;
 import io.pawfiler.api.auth.AuthServiceGrpc;
 import io.pawfiler.api.auth.SignupRequest;
 import io.pawfiler.api.auth.SignupResponse;
+import io.pawfiler.api.dashboard.ActivityType;
 import io.pawfiler.api.dashboard.Dashboard;
 import io.pawfiler.api.dashboard.DashboardServiceGrpc;
+import io.pawfiler.api.dashboard.GetActivityFeedRequest;
 import io.pawfiler.api.dashboard.GetDashboardRequest;
 import io.pawfiler.api.quiz.QuizQuestion;
 import io.pawfiler.api.quiz.QuizServiceGrpc;
@@ -57,20 +61,25 @@ public final class DashboardLoad {
     static final String USAGE = """
             usage: DashboardLoad [--scenario=dashboard|event-latency|all] [--rate=300] [--duration=60] [--warmup=15]
                                  [--players=200] [--answers-per-player=3] [--answer-rate=20] [--poll-ms=5]
+                                 [--poll-with=feed|dashboard|none]
                                  [--recent-analyses-limit=5] [--auth=127.0.0.1:8081] [--quiz=127.0.0.1:8082]
                                  [--dashboard=127.0.0.1:8086] [--channels=4] [--deadline-ms=5000]
                                  [--idle-calls=100] [--server-pid=<dashboard-bff pid>] [--no-health] [--json=<file>]""";
 
     private static final Set<String> KNOWN = Set.of("scenario", "rate", "duration", "warmup", "players",
-            "answers-per-player", "answer-rate", "poll-ms", "recent-analyses-limit", "auth", "quiz", "dashboard",
+            "answers-per-player", "answer-rate", "poll-ms", "poll-with", "recent-analyses-limit", "auth", "quiz", "dashboard",
             "channels", "deadline-ms", "idle-calls", "server-pid", "no-health", "json", "help");
     private static final int IDLE_WARMUP_CALLS = 20;
     /** An answer the dashboard has not shown after this long counts as not seen (and stops being polled). */
     private static final long NOT_SEEN_AFTER_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final long CATCH_UP_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(120);
+    /** The newest lines of a feed: an answer's own, and room for a reward or promotion line written after it. */
+    private static final GetActivityFeedRequest FEED_TOP = GetActivityFeedRequest.newBuilder().setPageSize(3).build();
+    /** event-latency: polls in flight at most, over all pending answers. */
+    private static final int POLLS_IN_FLIGHT = 4;
 
     record Settings(List<String> scenarios, int rate, int durationSeconds, int warmupSeconds, int players,
-                    int answersPerPlayer, int answerRate, int pollMs, int recentAnalysesLimit,
+                    int answersPerPlayer, int answerRate, int pollMs, PollWith pollWith, int recentAnalysesLimit,
                     InetSocketAddress auth, InetSocketAddress quiz, InetSocketAddress dashboard, int channels,
                     long deadlineMs, int idleCalls, Integer serverPid, boolean health, Path json) {
 
@@ -82,6 +91,12 @@ public final class DashboardLoad {
                 case "all" -> List.of("dashboard", "event-latency");
                 default -> throw new IllegalArgumentException("--scenario must be dashboard, event-latency or all");
             };
+            PollWith pollWith = switch (values.getOrDefault("poll-with", "feed")) {
+                case "feed" -> PollWith.FEED;
+                case "dashboard" -> PollWith.DASHBOARD;
+                case "none" -> PollWith.NONE;
+                default -> throw new IllegalArgumentException("--poll-with must be feed, dashboard or none");
+            };
             String pid = values.get("server-pid");
             String json = values.get("json");
             Settings settings = new Settings(scenarios,
@@ -92,6 +107,7 @@ public final class DashboardLoad {
                     Options.atLeastZero(values, "answers-per-player", 3),
                     Options.positive(values, "answer-rate", 20),
                     Options.positive(values, "poll-ms", 5),
+                    pollWith,
                     Options.atLeastZero(values, "recent-analyses-limit", 5),
                     Options.loopback(values.getOrDefault("auth", "127.0.0.1:8081")),
                     Options.loopback(values.getOrDefault("quiz", "127.0.0.1:8082")),
@@ -123,12 +139,16 @@ public final class DashboardLoad {
         String describe() {
             return "scenarios=" + String.join(",", scenarios) + " rate=" + rate + "/s answer-rate=" + answerRate
                     + "/s duration=" + durationSeconds + "s warmup=" + warmupSeconds + "s players=" + players
-                    + " answers-per-player=" + answersPerPlayer + " poll=" + pollMs + "ms recent-analyses-limit="
+                    + " answers-per-player=" + answersPerPlayer + " poll-with=" + pollWith.name().toLowerCase(Locale.ROOT)
+                    + " poll=" + pollMs + "ms recent-analyses-limit="
                     + recentAnalysesLimit + " channels=" + channels + " deadline=" + deadlineMs + "ms idle-calls="
                     + idleCalls + " health=" + (health ? "on" : "off") + " auth=" + Options.text(auth) + " quiz="
                     + Options.text(quiz) + " dashboard=" + Options.text(dashboard);
         }
     }
+
+    /** How event-latency sees an answer arrive in the read model. */
+    enum PollWith { FEED, DASHBOARD, NONE }
 
     private record Player(String userId, ClientInterceptor bearer) {
     }
@@ -342,82 +362,27 @@ public final class DashboardLoad {
     }
 
     /**
-     * Answers at {@code --answer-rate} (open loop), and per answer: SubmitAnswer's response → the first GetDashboard
-     * of that player that counts it. The clock starts when the response arrives, after quiz-service committed (it
-     * answers after the commit); it stops when the poll that first shows the answer returns, so the figure is an upper
-     * bound by at most one poll interval plus one GetDashboard call (both printed).
+     * Answers at {@code --answer-rate} (open loop), and per answer: SubmitAnswer's response → the first poll of that
+     * player's read model that shows it ({@code --poll-with}: its line in GetActivityFeed, or GetDashboard's quiz total;
+     * the projection writes both in one transaction; {@code none}: no polls, the SQL figure alone). The clock starts
+     * when the response arrives, after quiz-service committed (it answers after the commit). The dashboard's commit
+     * lies between the start of the last poll that did not show the answer and the end of the first one that did: both
+     * ends are recorded (lower and upper bound).
      */
     private void eventLatencyScenario(List<Player> players, List<QuizQuestion> catalogue) throws InterruptedException {
         int n = players.size();
         long warmupAnswers = (long) settings.warmupSeconds() * settings.answerRate();
-        Histogram visible = new ConcurrentHistogram(3);
-        Histogram pollLatency = new ConcurrentHistogram(3);
-        LongAdder polls = new LongAdder();
-        LongAdder notSeen = new LongAdder();
-        LongAdder pollErrors = new LongAdder();
-        AtomicLong watching = new AtomicLong();
-        ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r ->
-                Thread.ofPlatform().name("dashboard-poller").daemon().unstarted(r));
+        ReadModelWatcher watcher = new ReadModelWatcher(players);
         int[] given = new int[n]; // answers handed to each player so far (scheduler thread only)
         for (int p = 0; p < n; p++) {
             given[p] = answered.get(p);
         }
-
-        // polls the player's dashboard until it counts `expected` answers
-        record Watch(int player, int expected, long respondedAt, boolean measured) {
-        }
-        var watcher = new Object() {
-            void poll(Watch watch) {
-                long sent = System.nanoTime();
-                dashboard[watch.player() % dashboard.length].withInterceptors(players.get(watch.player()).bearer())
-                        .withDeadlineAfter(settings.deadlineMs(), TimeUnit.MILLISECONDS)
-                        .getDashboard(request, new StreamObserver<>() {
-                            private int counted = -1;
-
-                            @Override
-                            public void onNext(Dashboard view) {
-                                counted = view.getQuiz().getTotalAnswered();
-                            }
-
-                            @Override
-                            public void onError(Throwable t) {
-                                pollErrors.increment();
-                                again(watch);
-                            }
-
-                            @Override
-                            public void onCompleted() {
-                                long now = System.nanoTime();
-                                polls.increment();
-                                pollLatency.recordValue((now - sent) / 1000);
-                                if (counted >= watch.expected()) {
-                                    if (watch.measured()) {
-                                        visible.recordValue((now - watch.respondedAt()) / 1000);
-                                    }
-                                    watching.decrementAndGet();
-                                } else {
-                                    again(watch);
-                                }
-                            }
-                        });
-            }
-
-            void again(Watch watch) {
-                if (System.nanoTime() - watch.respondedAt() > NOT_SEEN_AFTER_NANOS) {
-                    if (watch.measured()) {
-                        notSeen.increment();
-                    }
-                    watching.decrementAndGet();
-                    return;
-                }
-                poller.schedule(() -> poll(watch), settings.pollMs(), TimeUnit.MILLISECONDS);
-            }
-        };
-
         OpenLoopStream.Call submit = (i, done) -> {
             int p = (int) (i % n);
             SubmitAnswerRequest answer = answerFor(p, given[p]++, catalogue);
             boolean measured = i >= warmupAnswers;
+            // the wall clock quiz-service stamps answered_at with (same machine), just before sending
+            Instant sentAt = Instant.now();
             quiz[(int) (i % quiz.length)].withInterceptors(players.get(p).bearer())
                     .withDeadlineAfter(settings.deadlineMs(), TimeUnit.MILLISECONDS)
                     .submitAnswer(answer, new StreamObserver<>() {
@@ -435,57 +400,202 @@ public final class DashboardLoad {
                         public void onCompleted() {
                             long respondedAt = System.nanoTime();
                             done.finish("OK", null);
-                            watching.incrementAndGet();
-                            // the first poll right away: the event may already be applied
-                            watcher.poll(new Watch(p, answered.incrementAndGet(p), respondedAt, measured));
+                            int expected = answered.incrementAndGet(p);
+                            if (settings.pollWith() != PollWith.NONE) {
+                                watcher.watch(new Watch(p, expected, answer.getQuestionId(), sentAt, respondedAt,
+                                        measured));
+                            }
                         }
                     });
         };
-        String workload = "SubmitAnswer at " + settings.answerRate() + "/s round-robin over " + n + " players, each "
-                + "answer then polled with GetDashboard every " + settings.pollMs() + " ms until its dashboard counts it";
+        String workload = "SubmitAnswer at " + settings.answerRate() + "/s round-robin over " + n + " players, "
+                + switch (settings.pollWith()) {
+                    case FEED -> "each answer then polled with GetActivityFeed (page_size " + FEED_TOP.getPageSize()
+                            + ") until its line is there";
+                    case DASHBOARD -> "each answer then polled with GetDashboard until its quiz total counts it";
+                    case NONE -> "no polls (the server-side SQL figure only)";
+                } + (settings.pollWith() == PollWith.NONE ? "" : ", every " + settings.pollMs() + " ms, at most "
+                + POLLS_IN_FLIGHT + " polls in flight");
         long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
         List<OpenLoopStream> streams = List.of(new OpenLoopStream("SubmitAnswer", settings.answerRate(), start, 0,
                 settings.warmupSeconds(), settings.durationSeconds(), submit));
         progress("event-latency: warm-up %d s, then measuring %d s (%s)", settings.warmupSeconds(),
                 settings.durationSeconds(), workload);
         Instant windowFrom = Instant.now().plusMillis(200).plusSeconds(settings.warmupSeconds());
-        Measured measured = measure(start, streams, () -> {
-            // the last answers' dashboards, as long as they may take
-            long giveUp = System.nanoTime() + NOT_SEEN_AFTER_NANOS + TimeUnit.SECONDS.toNanos(1);
-            while (watching.get() > 0 && System.nanoTime() < giveUp) {
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-            }
-        });
+        Measured measured = measure(start, streams, watcher::drain);
         Instant windowTo = Instant.now();
-        poller.shutdownNow();
+        watcher.close();
 
         out.printf("%nscenario event-latency: %s; warm-up %d s, measured %d s%n", workload, settings.warmupSeconds(),
                 settings.durationSeconds());
         printStreams(streams);
-        long seen = visible.getTotalCount();
-        out.printf("  %-40s %7s %7s %8s %8s %8s %8s %8s%n", "quiz.answered committed -> dashboard shows it",
-                "seen", "unseen", "p50", "p90", "p99", "p99.9", "max");
-        StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "  %-40s %7d %7d",
-                "  (SubmitAnswer response -> GetDashboard)", seen, notSeen.sum()));
-        for (double p : Report.PERCENTILES) {
-            row.append(String.format(Locale.ROOT, " %8s", Report.ms(visible.getValueAtPercentile(p))));
+        if (settings.pollWith() != PollWith.NONE) {
+            out.printf("  %-46s %6s %6s %8s %8s %8s %8s %8s%n", "SubmitAnswer response -> read model shows it",
+                    "seen", "unseen", "p50", "p90", "p99", "p99.9", "max");
+            out.println(latencyRow("  upper bound (the showing poll's end)", watcher.seenUpper, watcher.notSeen.sum()));
+            out.println(latencyRow("  lower bound (the last other poll's start)", watcher.seenLower, watcher.notSeen.sum()));
+            out.printf(Locale.ROOT, "  polls: every %d ms per pending answer, %.1f per answer, %d waited for a slot; a "
+                            + "poll took p50 %s ms, p99 %s ms; poll errors %d%n", settings.pollMs(),
+                    watcher.polls.sum() / (double) Math.max(1, streams.getFirst().ok.sum()), watcher.throttled.sum(),
+                    Report.ms(watcher.pollLatency.getValueAtPercentile(50)),
+                    Report.ms(watcher.pollLatency.getValueAtPercentile(99)), watcher.pollErrors.sum());
         }
-        out.println(row.append(String.format(Locale.ROOT, " %8s", Report.ms(visible.getMaxValue()))));
-        out.printf(Locale.ROOT, "  resolution: polls every %d ms, %.1f polls per answer; a poll (GetDashboard) took p50 %s ms,"
-                        + " p99 %s ms; poll errors %d%n", settings.pollMs(),
-                polls.sum() / (double) Math.max(1, streams.getFirst().ok.sum()), Report.ms(pollLatency.getValueAtPercentile(50)),
-                Report.ms(pollLatency.getValueAtPercentile(99)), pollErrors.sum());
-        printCpu(measured, streams.getFirst(), "answer", "dashboard-bff: applying the events and answering the polls");
-        out.printf("  server-side figure of the same answers (outbox created_at -> inbox processed_at): psql -h "
-                        + "localhost -p 15432 -U postgres -d pawfiler -v from='%s' -v to='%s' -f "
+        printCpu(measured, streams.getFirst(), "answer", settings.pollWith() == PollWith.NONE
+                ? "dashboard-bff applying the events" : "dashboard-bff applying the events and answering the polls");
+        out.printf("  server-side figure of the same answers (outbox created_at -> inbox processed_at): PGPASSWORD=postgres "
+                        + "psql -h localhost -p 15432 -U postgres -d pawfiler -v from='%s' -v to='%s' -f "
                         + "benchmarks/dashboard-events/event-latency.sql%n", windowFrom, windowTo);
         out.flush();
         resultJson.add(scenarioJson("event-latency", workload, streams, measured,
-                "\"answer_to_dashboard_ms\":" + Report.percentilesJson(visible) + ",\"not_seen\":" + notSeen.sum()
-                        + ",\"poll_ms\":" + settings.pollMs() + ",\"polls\":" + polls.sum()
-                        + ",\"poll_latency_ms\":" + Report.percentilesJson(pollLatency)
-                        + ",\"poll_errors\":" + pollErrors.sum() + ",\"window_from\":" + Report.quote(windowFrom.toString())
+                "\"answer_to_read_model_upper_ms\":" + Report.percentilesJson(watcher.seenUpper)
+                        + ",\"answer_to_read_model_lower_ms\":" + Report.percentilesJson(watcher.seenLower)
+                        + ",\"not_seen\":" + watcher.notSeen.sum() + ",\"poll_with\":"
+                        + Report.quote(settings.pollWith().name().toLowerCase(Locale.ROOT))
+                        + ",\"poll_ms\":" + settings.pollMs() + ",\"polls\":" + watcher.polls.sum()
+                        + ",\"poll_latency_ms\":" + Report.percentilesJson(watcher.pollLatency)
+                        + ",\"poll_errors\":" + watcher.pollErrors.sum()
+                        + ",\"window_from\":" + Report.quote(windowFrom.toString())
                         + ",\"window_to\":" + Report.quote(windowTo.toString())));
+    }
+
+    private static String latencyRow(String name, Histogram h, long unseen) {
+        StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "  %-46s %6d %6d", name, h.getTotalCount(),
+                unseen));
+        for (double p : Report.PERCENTILES) {
+            row.append(String.format(Locale.ROOT, " %8s", Report.ms(h.getValueAtPercentile(p))));
+        }
+        return row.append(String.format(Locale.ROOT, " %8s", Report.ms(h.getMaxValue()))).toString();
+    }
+
+    /** An accepted answer whose appearance in the player's read model is awaited. */
+    private static final class Watch {
+        final int player;
+        final int expected;
+        final String questionId;
+        final long sentAtMicros;
+        final long respondedAt;
+        final boolean measured;
+        /** Start of the latest poll that did not show the answer; the response time until one has been made. */
+        long lastMissStart;
+
+        Watch(int player, int expected, String questionId, Instant sentAt, long respondedAt, boolean measured) {
+            this.player = player;
+            this.expected = expected;
+            this.questionId = questionId;
+            this.sentAtMicros = sentAt.getEpochSecond() * 1_000_000L + sentAt.getNano() / 1000;
+            this.respondedAt = respondedAt;
+            this.measured = measured;
+            this.lastMissStart = respondedAt;
+        }
+    }
+
+    /**
+     * Polls pending answers' read models, each every --poll-ms with one poll in flight, and never more than
+     * {@link #POLLS_IN_FLIGHT} polls at once overall: if the dashboard falls behind, the resolution coarsens instead of
+     * the polls multiplying into a load that starves the projection being measured (seen: 40k calls/s after a stall).
+     */
+    private final class ReadModelWatcher {
+        final Histogram seenUpper = new ConcurrentHistogram(3);
+        final Histogram seenLower = new ConcurrentHistogram(3);
+        final Histogram pollLatency = new ConcurrentHistogram(3);
+        final LongAdder polls = new LongAdder();
+        final LongAdder notSeen = new LongAdder();
+        final LongAdder pollErrors = new LongAdder();
+        final LongAdder throttled = new LongAdder();
+        private final AtomicLong pending = new AtomicLong();
+        private final Semaphore slots = new Semaphore(POLLS_IN_FLIGHT);
+        private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r ->
+                Thread.ofPlatform().name("read-model-poller").daemon().unstarted(r));
+        private final List<Player> players;
+
+        ReadModelWatcher(List<Player> players) {
+            this.players = players;
+        }
+
+        void watch(Watch watch) {
+            pending.incrementAndGet();
+            poll(watch); // at once: the event may already be applied
+        }
+
+        private void poll(Watch watch) {
+            if (!slots.tryAcquire()) {
+                throttled.increment();
+                later(watch, settings.pollMs());
+                return;
+            }
+            long sent = System.nanoTime();
+            var stub = dashboard[watch.player % dashboard.length].withInterceptors(players.get(watch.player).bearer())
+                    .withDeadlineAfter(settings.deadlineMs(), TimeUnit.MILLISECONDS);
+            if (settings.pollWith() == PollWith.FEED) {
+                stub.getActivityFeed(FEED_TOP, observer(watch, sent, feed -> feed.getActivitiesList().stream()
+                        .anyMatch(a -> a.getType() == ActivityType.ACTIVITY_QUIZ_ANSWERED
+                                && a.getRefId().equals(watch.questionId)
+                                && a.getOccurredAt().getSeconds() * 1_000_000L + a.getOccurredAt().getNanos() / 1000
+                                >= watch.sentAtMicros)));
+            } else {
+                stub.getDashboard(request, observer(watch, sent,
+                        view -> view.getQuiz().getTotalAnswered() >= watch.expected));
+            }
+        }
+
+        private <T> StreamObserver<T> observer(Watch watch, long sent, Predicate<T> shows) {
+            return new StreamObserver<>() {
+                private boolean shown;
+
+                @Override
+                public void onNext(T value) {
+                    shown = shows.test(value);
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                    slots.release();
+                    pollErrors.increment();
+                    later(watch, settings.pollMs() * 10L); // a busy server gets room, not a retry storm
+                }
+
+                @Override
+                public void onCompleted() {
+                    long now = System.nanoTime();
+                    slots.release();
+                    polls.increment();
+                    pollLatency.recordValue((now - sent) / 1000);
+                    if (shown) {
+                        if (watch.measured) {
+                            seenUpper.recordValue((now - watch.respondedAt) / 1000);
+                            seenLower.recordValue((watch.lastMissStart - watch.respondedAt) / 1000);
+                        }
+                        pending.decrementAndGet();
+                    } else {
+                        watch.lastMissStart = sent;
+                        later(watch, settings.pollMs());
+                    }
+                }
+            };
+        }
+
+        private void later(Watch watch, long delayMs) {
+            if (System.nanoTime() - watch.respondedAt > NOT_SEEN_AFTER_NANOS) {
+                if (watch.measured) {
+                    notSeen.increment();
+                }
+                pending.decrementAndGet();
+                return;
+            }
+            timer.schedule(() -> poll(watch), delayMs, TimeUnit.MILLISECONDS);
+        }
+
+        /** Until the last answers were seen (or given up on). */
+        void drain() {
+            long giveUp = System.nanoTime() + NOT_SEEN_AFTER_NANOS + TimeUnit.SECONDS.toNanos(1);
+            while (pending.get() > 0 && System.nanoTime() < giveUp) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+            }
+        }
+
+        void close() {
+            timer.shutdownNow();
+        }
     }
 
     /** CPU over the measured phase. {@code serverCpuMillis} is null without --server-pid. */
