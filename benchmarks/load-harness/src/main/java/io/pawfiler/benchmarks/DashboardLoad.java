@@ -50,8 +50,10 @@ import org.HdrHistogram.Histogram;
  * <ul>
  *   <li>{@code dashboard}: {@code GetDashboard} at a constant arrival rate, round-robin over players who have
  *   played a little, beside the same server's gRPC health check as a no-op baseline stream;</li>
- *   <li>{@code event-latency}: {@code SubmitAnswer} at a constant (lower) rate, and for each answer the time from its
- *   response (quiz-service committed before answering) until that player's {@code GetDashboard} counts it.</li>
+ *   <li>{@code event-latency}: {@code SubmitAnswer} at a constant (lower) rate; the latency of those answers' events
+ *   comes from benchmarks/dashboard-events/event-latency.sql (the command is printed), and with {@code --poll-with}
+ *   also from the client's side: each answer's response (quiz-service committed before answering) until a poll of
+ *   that player's read model shows it.</li>
  * </ul>
  * Players are signed up and given their answers before any clock starts, and the dashboard is waited for until it
  * shows every setup answer. Only loopback addresses are ever contacted. See benchmarks/load-harness/README.md.
