@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs a load harness in its own JVM: SubmitAnswerLoad by default, or the class named first (e.g.
-# `run.sh CommunityFeedLoad --rate=300`); the other arguments go to the harness (see README.md).
+# `run.sh CommunityFeedLoad --rate=300`, `run.sh DashboardLoad --scenario=all`); the other arguments go to the
+# harness (see README.md).
 # A small heap and the serial collector keep the generator's own pauses and CPU low: it shares the machine's
 # cores with the stack it measures.
 set -euo pipefail

@@ -32,6 +32,21 @@ final class Services {
     /** The same on a port chosen beforehand (e.g. one a webhook sender must know first). */
     static ServiceProcess start(String name, TestPostgres.Database database, Map<String, String> extraEnv, int port)
             throws IOException, InterruptedException {
+        ServiceProcess process = launch(name, database, extraEnv, port);
+        try {
+            return process.awaitReady(Duration.ofSeconds(90));
+        } catch (RuntimeException | InterruptedException e) {
+            process.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Starts the service's JVM without waiting for it: launch several, then {@link #awaitReady} them together, so
+     * their start-ups overlap instead of adding up. The caller owns the process (close it, ready or not).
+     */
+    static ServiceProcess launch(String name, TestPostgres.Database database, Map<String, String> extraEnv, int port)
+            throws IOException {
         ServiceDefinition definition = ServiceDefinition.ALL.stream()
                 .filter(s -> s.name().equals(name)).findFirst().orElseThrow();
         Map<String, String> env = new HashMap<>(Map.of(
@@ -40,13 +55,19 @@ final class Services {
                 "PAWFILER_DB_PASSWORD", database.password(),
                 "PAWFILER_KAFKA_BOOTSTRAP_SERVERS", TestKafka.bootstrapServers()));
         env.putAll(extraEnv);
-        ServiceProcess process = ServiceProcess.start(projectRoot(), definition, port, env,
+        return ServiceProcess.start(projectRoot(), definition, port, env,
                 projectRoot().resolve("system-tests/target/" + name + ".log"));
-        try {
-            return process.awaitReady(Duration.ofSeconds(90));
-        } catch (RuntimeException | InterruptedException e) {
-            process.close();
-            throw e;
+    }
+
+    /**
+     * Waits until every launched service is ready. {@code timeout} is for all of them: JVMs starting at once share
+     * the cores, so each takes longer than alone.
+     */
+    static void awaitReady(Duration timeout, ServiceProcess... processes) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (ServiceProcess process : processes) {
+            // at least a moment each: one that is ready by now still passes after a slow sibling
+            process.awaitReady(Duration.ofNanos(Math.max(Duration.ofSeconds(1).toNanos(), deadline - System.nanoTime())));
         }
     }
 

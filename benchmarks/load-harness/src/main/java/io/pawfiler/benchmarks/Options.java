@@ -24,24 +24,7 @@ record Options(List<String> scenarios, int rate, int durationSeconds, int warmup
             "quiz", "channels", "deadline-ms", "idle-calls", "server-pid", "no-health", "json", "help");
 
     static Options parse(String[] args) {
-        Map<String, String> values = new HashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (!arg.startsWith("--")) {
-                throw new IllegalArgumentException("unexpected argument: " + arg);
-            }
-            int eq = arg.indexOf('=');
-            String name = eq < 0 ? arg.substring(2) : arg.substring(2, eq);
-            if (!KNOWN.contains(name)) {
-                throw new IllegalArgumentException("unknown option: --" + name);
-            }
-            String value = eq >= 0 ? arg.substring(eq + 1)
-                    : name.equals("json") && i + 1 < args.length ? args[++i] : "true";
-            values.put(name, value);
-        }
-        if (values.containsKey("help")) {
-            throw new IllegalArgumentException("");
-        }
+        Map<String, String> values = flags(args, KNOWN);
         String scenario = values.getOrDefault("scenario", "both");
         List<String> scenarios = switch (scenario) {
             case "spread", "hot" -> List.of(scenario);
@@ -63,6 +46,33 @@ record Options(List<String> scenarios, int rate, int durationSeconds, int warmup
                 pid == null ? null : Integer.valueOf(pid),
                 !values.containsKey("no-health"),
                 json == null || json.equals("true") ? null : Path.of(json));
+    }
+
+    /**
+     * {@code --name=value} (a bare {@code --name} is "true"; {@code --json <file>} also works) into a map, for the
+     * harnesses' own option sets. Unknown names are refused; {@code --help} throws an empty-message
+     * IllegalArgumentException (the caller prints its usage).
+     */
+    static Map<String, String> flags(String[] args, Set<String> known) {
+        Map<String, String> values = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("--")) {
+                throw new IllegalArgumentException("unexpected argument: " + arg);
+            }
+            int eq = arg.indexOf('=');
+            String name = eq < 0 ? arg.substring(2) : arg.substring(2, eq);
+            if (!known.contains(name)) {
+                throw new IllegalArgumentException("unknown option: --" + name);
+            }
+            String value = eq >= 0 ? arg.substring(eq + 1)
+                    : name.equals("json") && i + 1 < args.length ? args[++i] : "true";
+            values.put(name, value);
+        }
+        if (values.containsKey("help")) {
+            throw new IllegalArgumentException("");
+        }
+        return values;
     }
 
     /**
@@ -101,7 +111,7 @@ record Options(List<String> scenarios, int rate, int durationSeconds, int warmup
         return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 
-    private static int positive(Map<String, String> values, String name, int fallback) {
+    static int positive(Map<String, String> values, String name, int fallback) {
         int value = atLeastZero(values, name, fallback);
         if (value == 0) {
             throw new IllegalArgumentException("--" + name + " must be > 0");
@@ -109,7 +119,7 @@ record Options(List<String> scenarios, int rate, int durationSeconds, int warmup
         return value;
     }
 
-    private static int atLeastZero(Map<String, String> values, String name, int fallback) {
+    static int atLeastZero(Map<String, String> values, String name, int fallback) {
         String raw = values.get(name);
         int value;
         try {

@@ -17,7 +17,7 @@ import org.HdrHistogram.Histogram;
 /** Prints results as they come (plain text, pasteable into an issue note) and collects the same figures as JSON. */
 final class Report {
 
-    private static final double[] PERCENTILES = {50, 90, 99, 99.9};
+    static final double[] PERCENTILES = {50, 90, 99, 99.9};
 
     /** One measured scenario. {@code serverCpuMillis} is null without --server-pid. */
     record Scenario(String name, String workload, int players, int rate, int warmupSeconds, int durationSeconds,
@@ -105,12 +105,12 @@ final class Report {
         return s.health() ? "SubmitAnswer + health" : "SubmitAnswer alone (--no-health)";
     }
 
-    private static String idleLine(String name, Histogram h) {
+    static String idleLine(String name, Histogram h) {
         return String.format(Locale.ROOT, "%-34s p50 %s ms  p99 %s ms  max %s ms", name,
                 ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(99)), ms(h.getMaxValue()));
     }
 
-    private static String errorsText(OpenLoopStream stream) {
+    static String errorsText(OpenLoopStream stream) {
         Map<String, Long> errors = stream.errorsByCode();
         String warmup = stream.warmupFailures.sum() > 0 ? " (warm-up failures, not counted: "
                 + stream.warmupFailures.sum() + ")" : "";
@@ -150,7 +150,7 @@ final class Report {
                 : perAnswer(s.serverCpuMillis(), answers)) + "}";
     }
 
-    private static String percentilesJson(Histogram h) {
+    static String percentilesJson(Histogram h) {
         StringJoiner json = new StringJoiner(",", "{", "}");
         json.add("\"count\":" + h.getTotalCount());
         for (double p : PERCENTILES) {
@@ -161,7 +161,7 @@ final class Report {
     }
 
     /** Histograms hold microseconds. */
-    private static String ms(long micros) {
+    static String ms(long micros) {
         return String.format(Locale.ROOT, "%.2f", micros / 1000.0);
     }
 
@@ -169,11 +169,11 @@ final class Report {
         return answers == 0 ? "null" : String.format(Locale.ROOT, "%.3f", cpuMillis / (double) answers);
     }
 
-    private static String fixed(double value) {
+    static String fixed(double value) {
         return String.format(Locale.ROOT, "%.1f", value);
     }
 
-    private static String quote(String text) {
+    static String quote(String text) {
         StringBuilder quoted = new StringBuilder("\"");
         for (char c : text.toCharArray()) {
             switch (c) {

@@ -44,13 +44,13 @@ import org.HdrHistogram.Histogram;
 public final class SubmitAnswerLoad {
 
     /** Sign-ups hash a password (Argon2id) each: a few at a time keeps auth-service busy but not swamped. */
-    private static final int SETUP_IN_FLIGHT = 8;
-    private static final long SETUP_DEADLINE_MS = 30_000;
+    static final int SETUP_IN_FLIGHT = 8;
+    static final long SETUP_DEADLINE_MS = 30_000;
     /** AccountRules: 8..256 characters, not the email address. */
-    private static final String PASSWORD = "load-harness-password-1";
+    static final String PASSWORD = "load-harness-password-1";
     /** quiz-service's Energy rules: an answer costs 5, a new player has 100, so 20 answers per account. */
-    private static final int ENERGY_PER_ANSWER = 5;
-    private static final int STARTING_ENERGY = 100;
+    static final int ENERGY_PER_ANSWER = 5;
+    static final int STARTING_ENERGY = 100;
     private static final int IDLE_WARMUP_CALLS = 20;
     private static final Metadata.Key<String> AUTHORIZATION =
             Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
@@ -108,7 +108,7 @@ public final class SubmitAnswerLoad {
         for (String scenario : options.scenarios()) {
             List<Player> players = preparePlayers(scenario, playersPerScenario());
             if (catalogue == null) {
-                catalogue = catalogue(players.getFirst());
+                catalogue = catalogue(quizChannels.getFirst(), players.getFirst().bearer());
                 if (options.idleCalls() > 0) {
                     measureIdle(report, players.getFirst(), catalogue.getFirst().getId());
                 }
@@ -157,9 +157,9 @@ public final class SubmitAnswerLoad {
     }
 
     /** Every question in play (GetQuestionStats lists them all), with its type from GetQuestionById. */
-    private List<QuizQuestion> catalogue(Player player) {
-        QuizServiceGrpc.QuizServiceBlockingStub stub = QuizServiceGrpc.newBlockingStub(quizChannels.getFirst())
-                .withInterceptors(player.bearer()).withDeadlineAfter(SETUP_DEADLINE_MS, TimeUnit.MILLISECONDS);
+    static List<QuizQuestion> catalogue(ManagedChannel quizChannel, ClientInterceptor bearer) {
+        QuizServiceGrpc.QuizServiceBlockingStub stub = QuizServiceGrpc.newBlockingStub(quizChannel)
+                .withInterceptors(bearer).withDeadlineAfter(SETUP_DEADLINE_MS, TimeUnit.MILLISECONDS);
         List<QuizQuestion> questions = new ArrayList<>();
         for (QuestionStat stat : stub.getQuestionStats(GetQuestionStatsRequest.getDefaultInstance()).getStatsList()) {
             questions.add(stub.getQuestionById(GetQuestionByIdRequest.newBuilder().setQuestionId(stat.getId()).build()));
@@ -262,7 +262,7 @@ public final class SubmitAnswerLoad {
     }
 
     /** Any answer of the right shape: correctness does not matter here, only that the server grades it. */
-    private static SubmitAnswerRequest answer(QuizQuestion question) {
+    static SubmitAnswerRequest answer(QuizQuestion question) {
         SubmitAnswerRequest.Builder answer = SubmitAnswerRequest.newBuilder().setQuestionId(question.getId());
         switch (question.getType()) {
             case MULTIPLE_CHOICE -> answer.setSelectedIndex(0);
@@ -275,7 +275,7 @@ public final class SubmitAnswerLoad {
     }
 
     /** A health check that answers anything but SERVING counts as failed, like an error status. */
-    private static StreamObserver<HealthCheckResponse> healthObserver(OpenLoopStream.Done done) {
+    static StreamObserver<HealthCheckResponse> healthObserver(OpenLoopStream.Done done) {
         StreamObserver<HealthCheckResponse> plain = OpenLoopStream.observer(done);
         return new StreamObserver<>() {
             private HealthCheckResponse.ServingStatus status;
@@ -302,7 +302,7 @@ public final class SubmitAnswerLoad {
     }
 
     /** Runs {@code count} setup calls, at most {@link #SETUP_IN_FLIGHT} at once; any failure aborts the run. */
-    private static <T> List<T> bounded(String method, int count, IntFunction<CompletableFuture<T>> call)
+    static <T> List<T> bounded(String method, int count, IntFunction<CompletableFuture<T>> call)
             throws InterruptedException {
         Semaphore permits = new Semaphore(SETUP_IN_FLIGHT);
         List<CompletableFuture<T>> futures = new ArrayList<>(count);
@@ -325,11 +325,11 @@ public final class SubmitAnswerLoad {
         return results;
     }
 
-    private interface AsyncCall<T> {
+    interface AsyncCall<T> {
         void start(StreamObserver<T> observer);
     }
 
-    private static <T> CompletableFuture<T> call(AsyncCall<T> call) {
+    static <T> CompletableFuture<T> call(AsyncCall<T> call) {
         CompletableFuture<T> future = new CompletableFuture<>();
         call.start(new StreamObserver<>() {
             @Override
@@ -350,7 +350,7 @@ public final class SubmitAnswerLoad {
         return future;
     }
 
-    private static ClientInterceptor bearer(String token) {
+    static ClientInterceptor bearer(String token) {
         Metadata headers = new Metadata();
         headers.put(AUTHORIZATION, "Bearer " + token);
         return MetadataUtils.newAttachHeadersInterceptor(headers);
@@ -360,7 +360,7 @@ public final class SubmitAnswerLoad {
      * Plaintext h2c to a literal loopback address (checked by {@link Options}). Callbacks run on the transport's
      * threads: they only record a number, and a hand-off to another pool would add to the latency measured.
      */
-    private static ManagedChannel channel(InetSocketAddress address) {
+    static ManagedChannel channel(InetSocketAddress address) {
         return NettyChannelBuilder.forAddress(address).usePlaintext().directExecutor().build();
     }
 
