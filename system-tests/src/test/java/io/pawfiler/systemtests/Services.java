@@ -32,6 +32,12 @@ final class Services {
     /** The same on a port chosen beforehand (e.g. one a webhook sender must know first). */
     static ServiceProcess start(String name, TestPostgres.Database database, Map<String, String> extraEnv, int port)
             throws IOException, InterruptedException {
+        return start(name, database, extraEnv, port, Duration.ofSeconds(90));
+    }
+
+    /** The same with its own time to get ready (e.g. when many services start at once on a small machine). */
+    static ServiceProcess start(String name, TestPostgres.Database database, Map<String, String> extraEnv, int port,
+                                Duration readyTimeout) throws IOException, InterruptedException {
         ServiceDefinition definition = ServiceDefinition.ALL.stream()
                 .filter(s -> s.name().equals(name)).findFirst().orElseThrow();
         Map<String, String> env = new HashMap<>(Map.of(
@@ -43,7 +49,7 @@ final class Services {
         ServiceProcess process = ServiceProcess.start(projectRoot(), definition, port, env,
                 projectRoot().resolve("system-tests/target/" + name + ".log"));
         try {
-            return process.awaitReady(Duration.ofSeconds(90));
+            return process.awaitReady(readyTimeout);
         } catch (RuntimeException | InterruptedException e) {
             process.close();
             throw e;
