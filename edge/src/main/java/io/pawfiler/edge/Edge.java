@@ -74,8 +74,8 @@ public final class Edge implements AutoCloseable {
                 .requestTimeout(EdgeRoutes.DEFAULT_TIMEOUT)
                 // uploads and gRPC streams are bounded by their route timeouts and the services' own limits
                 .maxRequestLength(0)
-                .idleTimeout(Duration.ofSeconds(3600))
-                .requestTimeout(EdgeRoutes.DEFAULT_TIMEOUT);
+                // Envoy's idle_timeout: a browser's kept-alive connection
+                .idleTimeout(Duration.ofSeconds(3600));
 
         GrpcServiceBuilder grpc = GrpcService.builder()
                 .supportedSerializationFormats(GrpcSerializationFormats.PROTO, GrpcSerializationFormats.JSON,
@@ -114,12 +114,10 @@ public final class Edge implements AutoCloseable {
         // innermost first: the token check, then CORS around it, so that a 401 carries CORS headers too
         sb.decorator(jwt);
         sb.decorator(CorsService.builder(settings.allowedOrigins())
-                .allowRequestMethods(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH,
-                        HttpMethod.DELETE, HttpMethod.OPTIONS)
-                .allowRequestHeaders("authorization", "content-type", "x-grpc-web", "x-user-agent", "grpc-timeout",
-                        "idempotency-key")
-                .exposeHeaders("grpc-status", "grpc-message")
-                .maxAge(86400)
+                .allowRequestMethods(EdgeRoutes.CORS_ALLOWED_METHODS.stream().map(HttpMethod::valueOf).toList())
+                .allowRequestHeaders(EdgeRoutes.CORS_ALLOWED_HEADERS)
+                .exposeHeaders(EdgeRoutes.CORS_EXPOSED_HEADERS)
+                .maxAge(EdgeRoutes.CORS_MAX_AGE)
                 .newDecorator());
         sb.decorator(Edge::grpcWebJsonIsJson);
         return sb.build();

@@ -73,6 +73,13 @@ final class EdgeRoutes {
     private record GrpcTimeout(Predicate<String> matches, Duration timeout) {
     }
 
+    /** Envoy's CorsPolicy (besides the origins, which are configuration: EdgeSettings). No credentials. */
+    static final List<String> CORS_ALLOWED_METHODS = List.of("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
+    static final List<String> CORS_ALLOWED_HEADERS = List.of("authorization", "content-type", "x-grpc-web",
+            "x-user-agent", "grpc-timeout", "idempotency-key");
+    static final List<String> CORS_EXPOSED_HEADERS = List.of("grpc-status", "grpc-message");
+    static final Duration CORS_MAX_AGE = Duration.ofSeconds(86400);
+
     /** The REST paths anyone may call (their gRPC twins come from the public gRPC methods), and the edge's health. */
     static final Set<String> PUBLIC_PATHS = Set.of("/auth/login", "/auth/signup", "/auth/refresh", "/auth/logout",
             "/health");
