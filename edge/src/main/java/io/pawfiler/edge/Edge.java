@@ -96,7 +96,7 @@ public final class Edge implements AutoCloseable {
 
         // "/" and "/api": Envoy strips the prefix and serves the rest as a request without it
         sb.contextPath("/", EdgeRoutes.API_PREFIX)
-                .service(grpcService, grpcTimeouts())
+                .service(grpcService, grpcTimeouts(), delegate -> delegate.decorate(Edge::jsonUnlessGrpc))
                 .service("/health", health)
                 .and();
         for (EdgeRoutes.RestRoute route : EdgeRoutes.REST) {
@@ -119,26 +119,32 @@ public final class Edge implements AutoCloseable {
                 .exposeHeaders(EdgeRoutes.CORS_EXPOSED_HEADERS)
                 .maxAge(EdgeRoutes.CORS_MAX_AGE)
                 .newDecorator());
-        sb.decorator(Edge::grpcWebJsonIsJson);
         return sb.build();
     }
 
+    /** What Envoy passes to the upstream as gRPC (after its grpc_web filter): everything else is a JSON call. */
+    private static final java.util.Set<String> GRPC_CONTENT_TYPES = java.util.Set.of("application/grpc",
+            "application/grpc+proto", "application/grpc-web", "application/grpc-web+proto",
+            "application/grpc-web-text", "application/grpc-web-text+proto");
+
     /**
-     * The original frontend sends its JSON calls as {@code application/grpc-web+json} with a plain JSON body. Envoy's
-     * grpc_web filter does not take that content type (only grpc-web and grpc-web-text), so the transcoder reads the
-     * body as JSON; here too.
+     * Envoy's transcoder reads the body of every non-gRPC request to a gRPC method as JSON, whatever its content type:
+     * curl's default form type, none at all, or the original frontend's {@code application/grpc-web+json} with a
+     * plain JSON body (Envoy's grpc_web filter does not take that type). Armeria would refuse those, so they are
+     * relabelled JSON here.
      */
-    private static HttpResponse grpcWebJsonIsJson(HttpService delegate,
-                                                  com.linecorp.armeria.server.ServiceRequestContext ctx,
-                                                  com.linecorp.armeria.common.HttpRequest req) throws Exception {
+    private static HttpResponse jsonUnlessGrpc(HttpService delegate,
+                                               com.linecorp.armeria.server.ServiceRequestContext ctx,
+                                               com.linecorp.armeria.common.HttpRequest req) throws Exception {
         MediaType type = req.contentType();
-        if (type != null && type.type().equals("application") && type.subtype().equals("grpc-web+json")) {
-            RequestHeaders json = req.headers().toBuilder().contentType(MediaType.JSON_UTF_8).build();
-            com.linecorp.armeria.common.HttpRequest rewritten = req.withHeaders(json);
-            ctx.updateRequest(rewritten);
-            return delegate.serve(ctx, rewritten);
+        if (type != null && (GRPC_CONTENT_TYPES.contains(type.withoutParameters().toString()) || type.isProtobuf()
+                || type.is(MediaType.JSON))) {
+            return delegate.serve(ctx, req);
         }
-        return delegate.serve(ctx, req);
+        RequestHeaders json = req.headers().toBuilder().contentType(MediaType.JSON_UTF_8).build();
+        com.linecorp.armeria.common.HttpRequest relabelled = req.withHeaders(json);
+        ctx.updateRequest(relabelled);
+        return delegate.serve(ctx, relabelled);
     }
 
     /** Sets each gRPC call's timeout from Envoy's routes (15 s, video streams 300 s, AnalyzeVideo 90 s). */

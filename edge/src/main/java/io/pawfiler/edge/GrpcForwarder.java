@@ -31,7 +31,33 @@ final class GrpcForwarder {
             "keep-alive", "transfer-encoding", "upgrade", "host", "grpc-timeout", "grpc-encoding",
             "grpc-accept-encoding", "accept-encoding", "x-grpc-web", "x-pawfiler-api-prefix");
 
+    private static final Metadata.Key<String> GRPC_TIMEOUT =
+            Metadata.Key.of("grpc-timeout", Metadata.ASCII_STRING_MARSHALLER);
+
     private GrpcForwarder() {
+    }
+
+    /** {@code grpc-timeout} (e.g. {@code 300m}, {@code 15S}) in nanoseconds; null if absent or malformed. */
+    static Long timeoutNanos(String grpcTimeout) {
+        if (grpcTimeout == null || grpcTimeout.length() < 2 || grpcTimeout.length() > 9) {
+            return null;
+        }
+        long value;
+        try {
+            value = Long.parseLong(grpcTimeout.substring(0, grpcTimeout.length() - 1));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+        TimeUnit unit = switch (grpcTimeout.charAt(grpcTimeout.length() - 1)) {
+            case 'H' -> TimeUnit.HOURS;
+            case 'M' -> TimeUnit.MINUTES;
+            case 'S' -> TimeUnit.SECONDS;
+            case 'm' -> TimeUnit.MILLISECONDS;
+            case 'u' -> TimeUnit.MICROSECONDS;
+            case 'n' -> TimeUnit.NANOSECONDS;
+            default -> null;
+        };
+        return unit == null || value < 0 ? null : unit.toNanos(value);
     }
 
     static ServerServiceDefinition forward(ServiceDescriptor service, Channel upstream) {
@@ -99,6 +125,13 @@ final class GrpcForwarder {
                 long elapsed = System.nanoTime() - ctx.log().partial().requestStartTimeNanos();
                 long left = TimeUnit.MILLISECONDS.toNanos(ctx.requestTimeoutMillis()) - elapsed;
                 options = options.withDeadline(Deadline.after(Math.max(left, 1), TimeUnit.NANOSECONDS));
+            }
+            Long clientTimeout = timeoutNanos(headers.get(GRPC_TIMEOUT));
+            if (clientTimeout != null) {
+                // a client's own deadline counts when it is the earlier one (Envoy forwards grpc-timeout as it is)
+                Deadline client = Deadline.after(clientTimeout, TimeUnit.NANOSECONDS);
+                options = options.withDeadline(options.getDeadline() == null ? client
+                        : options.getDeadline().minimum(client));
             }
             ClientCall<Q, R> clientCall = upstream.newCall(serverCall.getMethodDescriptor(), options);
             Pipe<Q, R> pipe = new Pipe<>(serverCall, clientCall);
