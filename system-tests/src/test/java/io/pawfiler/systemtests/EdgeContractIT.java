@@ -119,6 +119,11 @@ class EdgeContractIT {
                 .POST(HttpRequest.BodyPublishers.ofString("{\"user_id\":\"ignored\"}")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertTrue(json(frontend, 200).containsKey("draw_id"));
+        // and curl's default (-d '{}' sends a form content type), as in the README's example
+        HttpResponse<String> curl = HTTP.send(request("/api/quiz.QuizService/GetRandomQuestion", token)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertTrue(json(curl, 200).containsKey("draw_id"));
     }
 
     @Test
@@ -160,6 +165,8 @@ class EdgeContractIT {
         assertEquals(Status.Code.NOT_FOUND.value(), missing.getInt("code"));
         assertFalse(missing.getString("message").isBlank());
 
+        // not JSON at all
+        assertEquals(400, post("/api/quiz.QuizService/GetRandomQuestion", token, "{not json").statusCode());
         // a method the services do not have (the original frontend's UploadMedia)
         assertEquals(404, post("/api/community.CommunityService/UploadMedia", token, "{}").statusCode());
     }
@@ -286,6 +293,34 @@ class EdgeContractIT {
         assertEquals(400, upload.statusCode(), upload.body());
         assertTrue(upload.headers().firstValue("content-type").orElse("").startsWith("application/problem+json"),
                 "video-analysis-service's problem, not the edge's: " + upload.body());
+    }
+
+    /**
+     * Debian's chromium (driven by playwright-core, edge/browser-test) on http://127.0.0.1:5173 makes the original
+     * frontend's calls through the edge with real CORS preflights: sign-up, a quiz question drawn and answered, a post
+     * created and found in the feed, the plans, and a 401 it can read. Needs chromium and {@code npm ci} in
+     * edge/browser-test (.ci/run installs both); skipped without them except on CI.
+     */
+    @Test
+    void aBrowserOnAnotherOriginMakesTheOriginalFrontendsCalls() throws Exception {
+        java.nio.file.Path dir = Services.projectRoot().resolve("edge/browser-test");
+        String chromium = System.getenv().getOrDefault("PAWFILER_CHROMIUM", "/usr/bin/chromium");
+        boolean installed = java.nio.file.Files.isDirectory(dir.resolve("node_modules/playwright-core"))
+                && java.nio.file.Files.isExecutable(java.nio.file.Path.of(chromium));
+        if (!installed && System.getenv("CI") != null) {
+            throw new AssertionError("CI needs chromium and edge/browser-test/node_modules (npm ci): see .ci/run");
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(installed,
+                "chromium or edge/browser-test/node_modules missing (apt-get install chromium; npm ci)");
+        Process node = new ProcessBuilder("node", "journey.mjs", edge,
+                Services.projectRoot().resolve("system-tests/target/edge-browser.png").toString())
+                .directory(dir.toFile()).redirectErrorStream(true).start();
+        node.getOutputStream().close();
+        String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(node.waitFor(120, TimeUnit.SECONDS), output);
+        System.out.println(output);
+        assertEquals(0, node.exitValue(), output);
+        assertTrue(output.contains("browser checks: 8 ok, 0 failed"), output);
     }
 
     private static byte[] frame(int flags, byte[] message) {

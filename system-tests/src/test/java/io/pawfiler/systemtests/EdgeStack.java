@@ -26,8 +26,8 @@ import io.pawfiler.testing.postgres.TestPostgres;
  */
 final class EdgeStack implements AutoCloseable {
 
-    /** Six services starting at once share two cores: generous. */
-    private static final Duration STARTUP = Duration.ofSeconds(240);
+    /** Three services starting at once share two cores (and whatever else runs there): generous. */
+    private static final Duration STARTUP = Duration.ofSeconds(300);
 
     private final URI edge;
     private final List<AutoCloseable> started = new ArrayList<>();
@@ -84,23 +84,27 @@ final class EdgeStack implements AutoCloseable {
                 "dashboard-bff", Map.of("PAWFILER_AUTH_JWKS_URL", jwks,
                         "PAWFILER_DASHBOARD_COMMUNITY_PORT", String.valueOf(ports.get("community-service"))));
         try {
-            // all at once, as ./pawfiler up starts them
-            try (ExecutorService starters = Executors.newVirtualThreadPerTaskExecutor()) {
-                List<Future<ServiceProcess>> services = new ArrayList<>();
-                for (var service : ports.entrySet()) {
-                    services.add(starters.submit(() -> Services.start(service.getKey(), database,
-                            env.get(service.getKey()), service.getValue(), STARTUP)));
-                }
-                Exception failure = null;
-                for (Future<ServiceProcess> service : services) {
-                    try {
-                        stack.started.add(service.get());
-                    } catch (java.util.concurrent.ExecutionException e) {
-                        failure = failure == null ? (Exception) e.getCause() : failure;
+            // in two waves of three (what every journey needs, then the rest): six Helidon JVMs booting and migrating
+            // at once on two cores take longer than two waves
+            List<String> names = List.copyOf(ports.keySet());
+            for (List<String> wave : List.of(names.subList(0, 3), names.subList(3, names.size()))) {
+                try (ExecutorService starters = Executors.newVirtualThreadPerTaskExecutor()) {
+                    List<Future<ServiceProcess>> services = new ArrayList<>();
+                    for (String name : wave) {
+                        services.add(starters.submit(() -> Services.start(name, database, env.get(name),
+                                ports.get(name), STARTUP)));
                     }
-                }
-                if (failure != null) {
-                    throw failure;
+                    Exception failure = null;
+                    for (Future<ServiceProcess> service : services) {
+                        try {
+                            stack.started.add(service.get());
+                        } catch (java.util.concurrent.ExecutionException e) {
+                            failure = failure == null ? (Exception) e.getCause() : failure;
+                        }
+                    }
+                    if (failure != null) {
+                        throw failure;
+                    }
                 }
             }
             Map<String, String> edgeEnv = new LinkedHashMap<>();
