@@ -27,6 +27,7 @@ import io.grpc.StatusRuntimeException;
 import io.pawfiler.api.quiz.GetRandomQuestionRequest;
 import io.pawfiler.api.quiz.QuizQuestion;
 import io.pawfiler.api.quiz.QuizServiceGrpc;
+import io.pawfiler.api.video.AnalysisStage;
 import io.pawfiler.api.video.VideoAnalysisServiceGrpc;
 import io.pawfiler.api.video.WatchAnalysisRequest;
 import io.pawfiler.testing.grpc.GrpcClients;
@@ -293,6 +294,51 @@ class EdgeContractIT {
         assertEquals(400, upload.statusCode(), upload.body());
         assertTrue(upload.headers().firstValue("content-type").orElse("").startsWith("application/problem+json"),
                 "video-analysis-service's problem, not the edge's: " + upload.body());
+    }
+
+    /**
+     * A real (tiny) video uploaded through the edge as the original frontend uploads it, then followed to the end of
+     * its analysis over WatchAnalysis, a server stream, through the edge too. The clip is 2 s of ffmpeg's test
+     * pattern: {@code ffmpeg -f lavfi -i testsrc=size=160x120:rate=10 -t 2 -c:v libx264 -pix_fmt yuv420p clip.mp4}.
+     */
+    @Test
+    void aVideoUploadedThroughTheEdgeIsAnalysedAndItsProgressStreamsBack() throws Exception {
+        byte[] clip;
+        try (var in = EdgeContractIT.class.getResourceAsStream("/edge/clip.mp4")) {
+            clip = in.readAllBytes();
+        }
+        String boundary = "edge" + UUID.randomUUID();
+        ByteArrayOutputStream multipart = new ByteArrayOutputStream();
+        multipart.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"video\"; "
+                + "filename=\"clip.mp4\"\r\nContent-Type: video/mp4\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        multipart.writeBytes(clip);
+        multipart.writeBytes(("\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"user_id\"\r\n\r\n"
+                + userId + "\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        JsonObject uploaded = json(HTTP.send(request("/api/upload-video", token)
+                .header("content-type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(multipart.toByteArray())).build(),
+                HttpResponse.BodyHandlers.ofString()), 202);
+        String taskId = uploaded.getString("task_id");
+
+        JsonObject status = json(post("/api/video_analysis.VideoAnalysisService/GetAnalysisStatus", token,
+                "{\"task_id\":\"" + taskId + "\"}"), 200);
+        assertEquals(taskId, status.getString("task_id"));
+
+        URI base = stack.edge();
+        ManagedChannel channel = ManagedChannelBuilder.forAddress(base.getHost(), base.getPort()).usePlaintext()
+                .build();
+        try {
+            var events = VideoAnalysisServiceGrpc.newBlockingStub(channel).withInterceptors(GrpcClients.bearer(token))
+                    .withDeadlineAfter(200, TimeUnit.SECONDS)
+                    .watchAnalysis(WatchAnalysisRequest.newBuilder().setTaskId(taskId).build());
+            List<AnalysisStage> stages = new java.util.ArrayList<>();
+            events.forEachRemaining(event -> stages.add(event.getStage()));
+            assertFalse(stages.isEmpty());
+            AnalysisStage last = stages.get(stages.size() - 1);
+            assertTrue(last == AnalysisStage.COMPLETED || last == AnalysisStage.FAILED, stages.toString());
+        } finally {
+            GrpcClients.close(channel);
+        }
     }
 
     /**
