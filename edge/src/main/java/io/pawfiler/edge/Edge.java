@@ -131,14 +131,18 @@ public final class Edge implements AutoCloseable {
      * Envoy's transcoder reads the body of every non-gRPC request to a gRPC method as JSON, whatever its content type:
      * curl's default form type, none at all, or the original frontend's {@code application/grpc-web+json} with a
      * plain JSON body (Envoy's grpc_web filter does not take that type). Armeria would refuse those, so they are
-     * relabelled JSON here.
+     * relabelled JSON here. Such bodies are bounded as Envoy bounds them; gRPC streams (uploads) are not.
      */
     private static HttpResponse jsonUnlessGrpc(HttpService delegate,
                                                com.linecorp.armeria.server.ServiceRequestContext ctx,
                                                com.linecorp.armeria.common.HttpRequest req) throws Exception {
         MediaType type = req.contentType();
-        if (type != null && (GRPC_CONTENT_TYPES.contains(type.withoutParameters().toString()) || type.isProtobuf()
-                || type.is(MediaType.JSON))) {
+        if (type != null && GRPC_CONTENT_TYPES.contains(type.withoutParameters().toString())) {
+            return delegate.serve(ctx, req);
+        }
+        // a JSON (or unframed protobuf) body is read whole before it is transcoded: Envoy's max_request_body_size
+        ctx.setMaxRequestLength(MAX_JSON_REQUEST_BYTES);
+        if (type != null && (type.isProtobuf() || type.is(MediaType.JSON))) {
             return delegate.serve(ctx, req);
         }
         RequestHeaders json = req.headers().toBuilder().contentType(MediaType.JSON_UTF_8).build();

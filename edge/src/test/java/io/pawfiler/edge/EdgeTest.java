@@ -120,6 +120,14 @@ class EdgeTest {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, json.statusCode(), json.body());
         assertTrue(json.body().contains("\"max_energy\":0") && json.body().contains("\"media_url\":\"\""), json.body());
+
+        // a JSON body is bounded as Envoy's transcoder bounds it (a public method: no token needed to send one)
+        byte[] huge = new byte[Edge.MAX_JSON_REQUEST_BYTES + 1024];
+        java.util.Arrays.fill(huge, (byte) ' ');
+        HttpResponse<String> tooBig = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/auth.AuthService/Login"))
+                .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(huge)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(413, tooBig.statusCode(), tooBig.body());
     }
 
     @Test
