@@ -39,7 +39,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
  * Runs the whole system on one machine without Docker: PostgreSQL (embedded, or {@code PAWFILER_DB_URL}),
  * a Kafka broker in a child JVM, the payment provider sandbox (a Toss Payments stand-in, module
  * {@code payment-sandbox}) in a child JVM, then every service module that has been built, each in its own JVM on its
- * port. Data stays under {@code .pawfiler/} across restarts. Stops everything on Ctrl-C (JVM shutdown).
+ * port, and last the front door on :8080 (Envoy if installed, else the Java edge: {@link EdgeProcess}). Data stays under {@code .pawfiler/} across restarts. Stops everything on Ctrl-C (JVM shutdown).
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -60,6 +60,7 @@ public final class LocalStack implements AutoCloseable {
     private EmbeddedPostgres postgres;
     private KafkaBrokerProcess kafka;
     private SandboxProcess paymentSandbox;
+    private EdgeProcess edge;
     private int paymentSandboxPort = Settings.DEFAULT_PORT;
     private String tossSecretKey;
     private String tossWebhookSecret;
@@ -170,7 +171,38 @@ public final class LocalStack implements AutoCloseable {
                 throw failure;
             }
         }
+        startEdge();
         return this;
+    }
+
+    /**
+     * The front door, once the services are up (it is ready after its first fetch of auth-service's JWKS): Envoy with
+     * a localhost copy of gateway-envoy/envoy.yaml if {@code envoy} is on the PATH, else the Java edge.
+     */
+    private void startEdge() throws IOException, InterruptedException {
+        boolean authRunning = services.keySet().stream().anyMatch(s -> s.name().equals("auth-service"));
+        java.util.Optional<Path> envoy = EdgeProcess.envoyOnPath();
+        if (!authRunning) {
+            System.out.printf("%-22s not started: it checks tokens against auth-service, which is not running%n",
+                    "edge");
+            return;
+        }
+        if (envoy.isPresent() && Files.isRegularFile(root.resolve(EdgeProcess.ENVOY_CONFIG))) {
+            edge = EdgeProcess.startEnvoy(root, envoy.get(), stateDir.resolve("envoy.yaml"), logFile("edge"));
+        } else if (EdgeProcess.isBuilt(root)) {
+            edge = EdgeProcess.startJava(root, Integer.parseInt(envOr("PAWFILER_EDGE_PORT", "8080")),
+                    Integer.parseInt(envOr("PAWFILER_EDGE_ADMIN_PORT", "9901")), Map.of(), logFile("edge"));
+        } else {
+            System.out.printf("%-22s not built yet (module %s)%n", "edge", EdgeProcess.MODULE);
+            return;
+        }
+        try {
+            edge.awaitReady(READY_TIMEOUT);
+        } catch (RuntimeException e) {
+            edge.close();
+            edge = null;
+            throw e;
+        }
     }
 
     /** Trains the service's AOT cache if it is missing or stale, then starts it (with the cache) and waits. */
@@ -421,14 +453,22 @@ public final class LocalStack implements AutoCloseable {
         return tossWebhookSecret;
     }
 
+    /** The front door; null before {@link #start}, or when it was not started. */
+    public EdgeProcess edge() {
+        return edge;
+    }
+
     /**
-     * Stops services first (they flush their outbox and close consumers), then the payment sandbox, Kafka and
-     * PostgreSQL.
+     * Stops the front door and the services first (they flush their outbox and close consumers), then the payment
+     * sandbox, Kafka and PostgreSQL.
      */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
+        }
+        if (edge != null) {
+            edge.close();
         }
         // SIGTERM to all first so they shut down in parallel, then wait for each.
         processes.forEach(service -> service.process().destroy());
@@ -482,9 +522,12 @@ public final class LocalStack implements AutoCloseable {
                 System.out.printf("%-22s not built yet (module %s)%n", service.name(), service.module());
             }
         }
-        System.out.printf("Pawfiler is up (%d ms). Each service: gRPC h2c on its port (grpcurl -plaintext "
+        System.out.printf("Pawfiler is up (%d ms).%s Each service: gRPC h2c on its port (grpcurl -plaintext "
                 + "localhost:<port> list), /openapi, /health, /metrics.%nLogs in %s. Ctrl-C stops everything.%n",
-                (System.nanoTime() - started) / 1_000_000, root.resolve(".pawfiler/logs"));
+                (System.nanoTime() - started) / 1_000_000,
+                stack.edge() == null ? "" : " The API for browsers and apps: " + stack.edge().baseUrl()
+                        + " (/api/<pkg>.<Service>/<Method> with JSON, gRPC, gRPC-Web, REST).",
+                root.resolve(".pawfiler/logs"));
         Thread.currentThread().join();
     }
 

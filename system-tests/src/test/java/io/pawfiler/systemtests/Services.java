@@ -32,9 +32,15 @@ final class Services {
     /** The same on a port chosen beforehand (e.g. one a webhook sender must know first). */
     static ServiceProcess start(String name, TestPostgres.Database database, Map<String, String> extraEnv, int port)
             throws IOException, InterruptedException {
+        return start(name, database, extraEnv, port, Duration.ofSeconds(90));
+    }
+
+    /** The same with its own time to get ready (e.g. when many services start at once on a small machine). */
+    static ServiceProcess start(String name, TestPostgres.Database database, Map<String, String> extraEnv, int port,
+                                Duration readyTimeout) throws IOException, InterruptedException {
         ServiceProcess process = launch(name, database, extraEnv, port);
         try {
-            return process.awaitReady(Duration.ofSeconds(90));
+            return process.awaitReady(readyTimeout);
         } catch (RuntimeException | InterruptedException e) {
             process.close();
             throw e;

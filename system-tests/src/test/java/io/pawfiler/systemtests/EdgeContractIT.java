@@ -1,0 +1,393 @@
+package io.pawfiler.systemtests;
+
+import java.io.ByteArrayOutputStream;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.pawfiler.api.quiz.GetRandomQuestionRequest;
+import io.pawfiler.api.quiz.QuizQuestion;
+import io.pawfiler.api.quiz.QuizServiceGrpc;
+import io.pawfiler.api.video.AnalysisStage;
+import io.pawfiler.api.video.VideoAnalysisServiceGrpc;
+import io.pawfiler.api.video.WatchAnalysisRequest;
+import io.pawfiler.testing.grpc.GrpcClients;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The external API on :8080 as the original frontend and native clients use it, over real HTTP against whichever
+ * front door runs: by default the Java edge in front of all six services started here (EdgeStack), or any edge at
+ * {@code -Dpawfiler.edge.url=http://localhost:8080} (e.g. Envoy with gateway-envoy/envoy.yaml), which must then have
+ * the six services behind it. Every call goes through the edge only; users sign up through it.
+ */
+class EdgeContractIT {
+
+    static final String DEV_ORIGIN = "http://localhost:5173";
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    private static EdgeStack stack;
+    private static String edge;
+    private static String token;
+    private static String userId;
+
+    @BeforeAll
+    static void start() throws Exception {
+        stack = EdgeStack.start();
+        edge = stack.edge().toString();
+        JsonObject signedUp = json(post("/api/auth/signup", null, Json.createObjectBuilder()
+                .add("email", "edge." + UUID.randomUUID().toString().substring(0, 8) + "@pawfiler.test")
+                .add("password", "password-123").add("nickname", "엣지").build().toString()), 201);
+        token = signedUp.getString("token");
+        userId = signedUp.getJsonObject("user").getString("id");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void signUpAndSignInOverRestAndOverTranscodedGrpc() throws Exception {
+        String email = "edge.login." + UUID.randomUUID().toString().substring(0, 8) + "@pawfiler.test";
+        String credentials = Json.createObjectBuilder().add("email", email).add("password", "password-123").build()
+                .toString();
+        JsonObject signedUp = json(post("/auth/signup", null, credentials), 201);
+        assertFalse(signedUp.getString("refresh_token").isBlank());
+
+        JsonObject rest = json(post("/api/auth/login", null, credentials), 200);
+        assertEquals(email, rest.getJsonObject("user").getString("email"));
+
+        // the JSON-transcoded gRPC method: proto field names, and every primitive field printed
+        HttpResponse<String> grpc = post("/api/auth.AuthService/Login", null, credentials);
+        JsonObject login = json(grpc, 200);
+        assertTrue(grpc.headers().firstValue("content-type").orElse("").startsWith("application/json"));
+        assertEquals(signedUp.getJsonObject("user").getString("id"), login.getJsonObject("user").getString("id"));
+        for (String field : List.of("token", "refresh_token", "expires_in", "token_type", "access_token")) {
+            assertTrue(login.containsKey(field), field + " in " + login);
+        }
+        assertFalse(login.containsKey("refreshToken"), "proto names, not lowerCamelCase: " + login);
+        assertTrue(login.getInt("expires_in") > 0);
+
+        // the token from the transcoded call is as good as the REST one
+        assertEquals(200, post("/quiz.QuizService/GetUserStats", login.getString("token"), "{}").statusCode());
+        // a refresh is public too
+        JsonObject refreshed = json(post("/api/auth/refresh", null, Json.createObjectBuilder()
+                .add("refresh_token", rest.getString("refresh_token")).build().toString()), 200);
+        assertFalse(refreshed.getString("token").isBlank());
+    }
+
+    @Test
+    void aQuizQuestionIsSnakeCaseJsonWithPrimitiveFieldsPrintedWithAndWithoutTheApiPrefix() throws Exception {
+        for (String path : List.of("/api/quiz.QuizService/GetRandomQuestion", "/quiz.QuizService/GetRandomQuestion")) {
+            JsonObject question = json(post(path, token, "{}"), 200);
+            assertFalse(question.getString("id").isBlank(), path);
+            // primitives at their default value are printed too (Envoy's always_print_primitive_fields)
+            for (String field : List.of("media_url", "thumbnail_emoji", "difficulty", "category", "explanation",
+                    "draw_id", "energy", "max_energy", "options", "type", "media_type")) {
+                assertTrue(question.containsKey(field), field + " in " + question);
+            }
+            assertFalse(question.containsKey("mediaUrl") || question.containsKey("drawId"), question.toString());
+        }
+        // the original frontend's request() sends application/grpc-web+json with a plain JSON body
+        HttpResponse<String> frontend = HTTP.send(request("/api/quiz.QuizService/GetRandomQuestion", token)
+                .header("content-type", "application/grpc-web+json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"user_id\":\"ignored\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertTrue(json(frontend, 200).containsKey("draw_id"));
+        // and curl's default (-d '{}' sends a form content type), as in the README's example
+        HttpResponse<String> curl = HTTP.send(request("/api/quiz.QuizService/GetRandomQuestion", token)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertTrue(json(curl, 200).containsKey("draw_id"));
+    }
+
+    @Test
+    void withoutAValidTokenTheEdgeAnswers401JsonAndPublicOperationsNeedNone() throws Exception {
+        for (String path : List.of("/api/quiz.QuizService/GetRandomQuestion", "/quiz.QuizService/GetRandomQuestion",
+                "/api/analysis/quota", "/dashboard", "/no/such/path")) {
+            HttpResponse<String> missing = post(path, null, "{}");
+            JsonObject body = json(missing, 401);
+            assertEquals(16, body.getInt("code"), path);
+            assertEquals("Jwt is missing", body.getString("message"), path);
+        }
+        String forged = token.substring(0, token.lastIndexOf('.') + 1) + "c2lnbmF0dXJl";
+        JsonObject bad = json(post("/api/quiz.QuizService/GetRandomQuestion", forged, "{}"), 401);
+        assertEquals("Jwt verification fails", bad.getString("message"));
+
+        assertEquals(200, HTTP.send(request("/health", null).GET().build(), HttpResponse.BodyHandlers.ofString())
+                .statusCode());
+        // a wrong password is auth-service's 401, not the edge's: the public route reached it
+        HttpResponse<String> wrong = post("/auth/login", null,
+                "{\"email\":\"nobody@pawfiler.test\",\"password\":\"wrong-password\"}");
+        assertEquals(401, wrong.statusCode());
+        assertFalse(wrong.body().contains("Jwt is missing"), wrong.body());
+        // the provider's webhook carries a signature, not a token
+        HttpResponse<String> webhook = post("/api/payments/webhooks/toss", null, "{}");
+        assertFalse(webhook.body().contains("Jwt is missing"), webhook.statusCode() + " " + webhook.body());
+    }
+
+    @Test
+    void aBadRequestIs400WithTheServicesMessageAndNotFoundIs404() throws Exception {
+        JsonObject invalid = json(post("/api/quiz.QuizService/SubmitAnswer", token, "{}"), 400);
+        assertEquals(Status.Code.INVALID_ARGUMENT.value(), invalid.getInt("code"));
+        assertEquals("question_id: is required", invalid.getString("message"));
+        JsonObject violation = invalid.getJsonArray("details").getJsonObject(0);
+        assertEquals("type.googleapis.com/google.rpc.BadRequest", violation.getString("@type"));
+        assertEquals("question_id", violation.getJsonArray("field_violations").getJsonObject(0).getString("field"));
+
+        JsonObject missing = json(post("/api/community.CommunityService/GetPost", token,
+                "{\"post_id\":\"" + UUID.randomUUID() + "\"}"), 404);
+        assertEquals(Status.Code.NOT_FOUND.value(), missing.getInt("code"));
+        assertFalse(missing.getString("message").isBlank());
+
+        // not JSON at all
+        assertEquals(400, post("/api/quiz.QuizService/GetRandomQuestion", token, "{not json").statusCode());
+        // a method the services do not have (the original frontend's UploadMedia)
+        assertEquals(404, post("/api/community.CommunityService/UploadMedia", token, "{}").statusCode());
+    }
+
+    @Test
+    void corsLetsTheDevelopmentOriginInAndNoOtherOrigin() throws Exception {
+        HttpResponse<String> preflight = HTTP.send(request("/api/quiz.QuizService/GetRandomQuestion", null)
+                .header("Origin", DEV_ORIGIN)
+                .header("Access-Control-Request-Method", "POST")
+                .header("Access-Control-Request-Headers", "authorization,content-type")
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, preflight.statusCode(), preflight.body());
+        assertEquals(Optional.of(DEV_ORIGIN), preflight.headers().firstValue("access-control-allow-origin"));
+        String allowedHeaders = preflight.headers().firstValue("access-control-allow-headers").orElse("").toLowerCase();
+        assertTrue(allowedHeaders.contains("authorization") && allowedHeaders.contains("content-type"),
+                allowedHeaders);
+        assertTrue(preflight.headers().firstValue("access-control-allow-methods").orElse("").contains("POST"));
+        // tokens travel in a header, never cookies: no credentialed CORS, and never "*"
+        assertNotEquals("true", preflight.headers().firstValue("access-control-allow-credentials").orElse(""));
+
+        HttpResponse<String> call = HTTP.send(request("/api/quiz.QuizService/GetRandomQuestion", token)
+                .header("Origin", DEV_ORIGIN).header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, call.statusCode());
+        assertEquals(Optional.of(DEV_ORIGIN), call.headers().firstValue("access-control-allow-origin"));
+        assertTrue(call.headers().firstValue("access-control-expose-headers").orElse("").contains("grpc-status"));
+        // the browser must be able to read a 401 to refresh its token
+        HttpResponse<String> refused = HTTP.send(request("/quiz.QuizService/GetRandomQuestion", null)
+                .header("Origin", DEV_ORIGIN).header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, refused.statusCode());
+        assertEquals(Optional.of(DEV_ORIGIN), refused.headers().firstValue("access-control-allow-origin"));
+
+        HttpResponse<String> foreign = HTTP.send(request("/api/quiz.QuizService/GetRandomQuestion", null)
+                .header("Origin", "http://evil.example")
+                .header("Access-Control-Request-Method", "POST")
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(Optional.empty(), foreign.headers().firstValue("access-control-allow-origin"));
+    }
+
+    @Test
+    void grpcWebAndNativeGrpcGoThroughTheEdgeToo() throws Exception {
+        byte[] message = GetRandomQuestionRequest.getDefaultInstance().toByteArray();
+        HttpResponse<byte[]> web = HTTP.send(request("/api/quiz.QuizService/GetRandomQuestion", token)
+                .header("content-type", "application/grpc-web+proto").header("x-grpc-web", "1")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(frame(0, message))).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, web.statusCode());
+        ByteBuffer frames = ByteBuffer.wrap(web.body());
+        assertEquals(0, frames.get(), "a data frame first");
+        byte[] data = new byte[frames.getInt()];
+        frames.get(data);
+        assertFalse(QuizQuestion.parseFrom(data).getId().isBlank());
+        assertEquals((byte) 0x80, frames.get(), "then the trailers frame");
+        byte[] trailers = new byte[frames.getInt()];
+        frames.get(trailers);
+        String trailerText = new String(trailers, StandardCharsets.US_ASCII);
+        assertTrue(trailerText.matches("(?s).*grpc-status: ?0\\r\\n.*"), trailerText);
+
+        URI base = stack.edge();
+        ManagedChannel channel = ManagedChannelBuilder.forAddress(base.getHost(), base.getPort()).usePlaintext()
+                .build();
+        try {
+            var quiz = QuizServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+            assertFalse(quiz.withInterceptors(GrpcClients.bearer(token))
+                    .getRandomQuestion(GetRandomQuestionRequest.getDefaultInstance()).getId().isBlank());
+            StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
+                    () -> quiz.getRandomQuestion(GetRandomQuestionRequest.getDefaultInstance()));
+            assertEquals(Status.Code.UNAUTHENTICATED, refused.getStatus().getCode());
+            // a server-streaming method is forwarded as a stream: the service's own answer comes back
+            var watch = VideoAnalysisServiceGrpc.newBlockingStub(channel).withInterceptors(GrpcClients.bearer(token))
+                    .withDeadlineAfter(30, TimeUnit.SECONDS)
+                    .watchAnalysis(WatchAnalysisRequest.newBuilder().setTaskId(UUID.randomUUID().toString()).build());
+            StatusRuntimeException unknownTask = assertThrows(StatusRuntimeException.class, watch::next);
+            assertEquals(Status.Code.NOT_FOUND, unknownTask.getStatus().getCode(), unknownTask.getStatus().toString());
+        } finally {
+            GrpcClients.close(channel);
+        }
+    }
+
+    @Test
+    void theCommunityBoardPlansAndDashboardAnswerThroughTheEdge() throws Exception {
+        String title = "엣지 너머 " + UUID.randomUUID().toString().substring(0, 6);
+        JsonObject created = json(post("/api/community.CommunityService/CreatePost", token,
+                Json.createObjectBuilder().add("user_id", userId).add("author_nickname", "엣지")
+                        .add("author_emoji", "🦊").add("title", title).add("body", "through the edge")
+                        .add("tags", Json.createArrayBuilder().add("edge")).build().toString()), 200);
+        assertEquals(title, created.getString("title"));
+        assertEquals(0, created.getInt("likes"), "a zero is printed");
+        // the original frontend's GetFeed sends lowerCamelCase (pageSize): JSON names are accepted too
+        JsonObject feed = json(post("/api/community.CommunityService/GetFeed", token,
+                "{\"page\":1,\"pageSize\":15}"), 200);
+        assertTrue(feed.containsKey("total_count"), feed.toString());
+        assertTrue(feed.getJsonArray("posts").stream().map(JsonValue::asJsonObject)
+                .anyMatch(post -> post.getString("title").equals(title)), feed.toString());
+
+        JsonObject plans = json(post("/api/payment.PaymentService/GetPlans", token, "{}"), 200);
+        assertFalse(plans.getJsonArray("plans").isEmpty());
+        assertTrue(plans.getJsonArray("plans").getJsonObject(0).containsKey("billing_period"));
+
+        JsonObject dashboard = json(post("/api/dashboard.DashboardService/GetDashboard", token, "{}"), 200);
+        assertTrue(dashboard.containsKey("unavailable_sections"), dashboard.toString());
+        assertEquals(200, HTTP.send(request("/api/dashboard", token).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode());
+    }
+
+    @Test
+    void videoRestRoutesReachVideoAnalysisAndUploadsStreamPastTheEdgesBufferLimits() throws Exception {
+        JsonObject quota = json(post("/api/analysis/quota", token, "{}"), 200);
+        assertTrue(quota.containsKey("remaining"), quota.toString());
+        assertTrue(json(post("/api/analysis/history", token, "{}"), 200).containsKey("history"));
+
+        // 12 MiB of not-a-video: more than any default buffer of the edge; video-analysis itself refuses it
+        String boundary = "edge" + UUID.randomUUID();
+        ByteArrayOutputStream multipart = new ByteArrayOutputStream();
+        multipart.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"video\"; "
+                + "filename=\"noise.mp4\"\r\nContent-Type: video/mp4\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        multipart.writeBytes(new byte[12 * 1024 * 1024]);
+        multipart.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> upload = HTTP.send(request("/api/upload-video", token)
+                .header("content-type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(multipart.toByteArray())).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, upload.statusCode(), upload.body());
+        assertTrue(upload.headers().firstValue("content-type").orElse("").startsWith("application/problem+json"),
+                "video-analysis-service's problem, not the edge's: " + upload.body());
+    }
+
+    /**
+     * A real (tiny) video uploaded through the edge as the original frontend uploads it, then followed to the end of
+     * its analysis over WatchAnalysis, a server stream, through the edge too. The clip is 2 s of ffmpeg's test
+     * pattern: {@code ffmpeg -f lavfi -i testsrc=size=160x120:rate=10 -t 2 -c:v libx264 -pix_fmt yuv420p clip.mp4}.
+     */
+    @Test
+    void aVideoUploadedThroughTheEdgeIsAnalysedAndItsProgressStreamsBack() throws Exception {
+        byte[] clip;
+        try (var in = EdgeContractIT.class.getResourceAsStream("/edge/clip.mp4")) {
+            clip = in.readAllBytes();
+        }
+        String boundary = "edge" + UUID.randomUUID();
+        ByteArrayOutputStream multipart = new ByteArrayOutputStream();
+        multipart.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"video\"; "
+                + "filename=\"clip.mp4\"\r\nContent-Type: video/mp4\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        multipart.writeBytes(clip);
+        multipart.writeBytes(("\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"user_id\"\r\n\r\n"
+                + userId + "\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        JsonObject uploaded = json(HTTP.send(request("/api/upload-video", token)
+                .header("content-type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(multipart.toByteArray())).build(),
+                HttpResponse.BodyHandlers.ofString()), 202);
+        String taskId = uploaded.getString("task_id");
+
+        JsonObject status = json(post("/api/video_analysis.VideoAnalysisService/GetAnalysisStatus", token,
+                "{\"task_id\":\"" + taskId + "\"}"), 200);
+        assertEquals(taskId, status.getString("task_id"));
+
+        URI base = stack.edge();
+        ManagedChannel channel = ManagedChannelBuilder.forAddress(base.getHost(), base.getPort()).usePlaintext()
+                .build();
+        try {
+            var events = VideoAnalysisServiceGrpc.newBlockingStub(channel).withInterceptors(GrpcClients.bearer(token))
+                    .withDeadlineAfter(200, TimeUnit.SECONDS)
+                    .watchAnalysis(WatchAnalysisRequest.newBuilder().setTaskId(taskId).build());
+            List<AnalysisStage> stages = new java.util.ArrayList<>();
+            events.forEachRemaining(event -> stages.add(event.getStage()));
+            assertFalse(stages.isEmpty());
+            AnalysisStage last = stages.get(stages.size() - 1);
+            assertTrue(last == AnalysisStage.COMPLETED || last == AnalysisStage.FAILED, stages.toString());
+        } finally {
+            GrpcClients.close(channel);
+        }
+    }
+
+    /**
+     * Debian's chromium (driven by playwright-core, edge/browser-test) on http://127.0.0.1:5173 makes the original
+     * frontend's calls through the edge with real CORS preflights: sign-up, a quiz question drawn and answered, a post
+     * created and found in the feed, the plans, and a 401 it can read. Needs chromium and {@code npm ci} in
+     * edge/browser-test (.ci/run installs both); skipped without them except on CI.
+     */
+    @Test
+    void aBrowserOnAnotherOriginMakesTheOriginalFrontendsCalls() throws Exception {
+        java.nio.file.Path dir = Services.projectRoot().resolve("edge/browser-test");
+        String chromium = System.getenv().getOrDefault("PAWFILER_CHROMIUM", "/usr/bin/chromium");
+        boolean installed = java.nio.file.Files.isDirectory(dir.resolve("node_modules/playwright-core"))
+                && java.nio.file.Files.isExecutable(java.nio.file.Path.of(chromium));
+        if (!installed && System.getenv("CI") != null) {
+            throw new AssertionError("CI needs chromium and edge/browser-test/node_modules (npm ci): see .ci/run");
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(installed,
+                "chromium or edge/browser-test/node_modules missing (apt-get install chromium; npm ci)");
+        Process node = new ProcessBuilder("node", "journey.mjs", edge,
+                Services.projectRoot().resolve("system-tests/target/edge-browser.png").toString())
+                .directory(dir.toFile()).redirectErrorStream(true).start();
+        node.getOutputStream().close();
+        String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(node.waitFor(120, TimeUnit.SECONDS), output);
+        System.out.println(output);
+        assertEquals(0, node.exitValue(), output);
+        assertTrue(output.contains("browser checks: 8 ok, 0 failed"), output);
+    }
+
+    private static byte[] frame(int flags, byte[] message) {
+        return ByteBuffer.allocate(5 + message.length).put((byte) flags).putInt(message.length).put(message).array();
+    }
+
+    static HttpRequest.Builder request(String path, String bearer) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(edge + path));
+        if (bearer != null) {
+            builder.header("authorization", "Bearer " + bearer);
+        }
+        return builder;
+    }
+
+    static HttpResponse<String> post(String path, String bearer, String json) throws Exception {
+        return HTTP.send(request(path, bearer).header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static JsonObject json(HttpResponse<String> response, int status) {
+        assertEquals(status, response.statusCode(), response.uri() + ": " + response.body());
+        return Json.createReader(new StringReader(response.body())).readObject();
+    }
+}

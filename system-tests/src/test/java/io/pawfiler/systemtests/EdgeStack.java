@@ -1,0 +1,142 @@
+package io.pawfiler.systemtests;
+
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import io.pawfiler.localstack.EdgeProcess;
+import io.pawfiler.localstack.ServiceProcess;
+import io.pawfiler.paymentsandbox.SandboxProvider;
+import io.pawfiler.paymentsandbox.Settings;
+import io.pawfiler.testing.postgres.TestPostgres;
+
+/**
+ * What the edge suite talks to: the edge at {@code -Dpawfiler.edge.url} (any front door already running, e.g.
+ * {@code ./pawfiler up}'s Java edge or Envoy), or else all six services started here in their own JVMs (one test
+ * database, the test kit's Kafka, the payment sandbox in this JVM) with the Java edge in its own JVM in front.
+ */
+final class EdgeStack implements AutoCloseable {
+
+    /** Three services starting at once share two cores (and whatever else runs there): generous. */
+    private static final Duration STARTUP = Duration.ofSeconds(300);
+
+    private final URI edge;
+    private final List<AutoCloseable> started = new ArrayList<>();
+
+    private EdgeStack(URI edge) {
+        this.edge = edge;
+    }
+
+    URI edge() {
+        return edge;
+    }
+
+    /** Whether this run started the stack itself (else it tests a front door someone else runs). */
+    boolean ownStack() {
+        return !started.isEmpty();
+    }
+
+    static EdgeStack start() throws Exception {
+        String external = System.getProperty("pawfiler.edge.url", "").strip();
+        if (!external.isEmpty()) {
+            return new EdgeStack(URI.create(external.replaceAll("/+$", "")));
+        }
+        TestPostgres.Database database = TestPostgres.createDatabase("edgecontract");
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        for (String name : List.of("auth-service", "quiz-service", "community-service", "video-analysis-service",
+                "payment-service", "dashboard-bff")) {
+            ports.put(name, Services.freePort());
+        }
+        String jwks = "http://localhost:" + ports.get("auth-service") + "/.well-known/jwks.json";
+        String secretKey = "test_sk_" + UUID.randomUUID().toString().replace("-", "");
+        String webhookSecret = "whsec_" + UUID.randomUUID();
+        SandboxProvider toss = SandboxProvider.start(Settings.builder().port(0).secretKey(secretKey)
+                .webhookSecret(webhookSecret)
+                .webhookUrl("http://127.0.0.1:" + ports.get("payment-service") + "/payments/webhooks/toss").build());
+        int edgePort = Services.freePort();
+        EdgeStack stack = new EdgeStack(URI.create("http://localhost:" + edgePort));
+        stack.started.add(toss);
+        Map<String, Map<String, String>> env = Map.of(
+                "auth-service", Map.of("PAWFILER_AUTH_KEY_ENCRYPTION_SECRET",
+                        HexFormat.of().formatHex(new SecureRandom().generateSeed(24))),
+                "quiz-service", Map.of("PAWFILER_AUTH_JWKS_URL", jwks),
+                "community-service", Map.of("PAWFILER_AUTH_JWKS_URL", jwks,
+                        "PAWFILER_COMMUNITY_QUIZ_PORT", String.valueOf(ports.get("quiz-service")),
+                        "PAWFILER_COMMUNITY_MEDIA_STORAGE_DIR",
+                        Services.projectRoot().resolve("system-tests/target/edge-community-media").toString()),
+                "video-analysis-service", Map.of("PAWFILER_AUTH_JWKS_URL", jwks,
+                        "PAWFILER_VIDEO_STORAGE_DIR",
+                        Services.projectRoot().resolve("system-tests/target/edge-videos").toString(),
+                        "PAWFILER_VIDEO_PUBLIC_BASE_URL", stack.edge.toString()),
+                "payment-service", Map.of("PAWFILER_AUTH_JWKS_URL", jwks,
+                        "PAWFILER_PAYMENT_TOSS_BASE_URL", toss.baseUrl(), "PAWFILER_PAYMENT_TOSS_SECRET_KEY", secretKey,
+                        "PAWFILER_PAYMENT_TOSS_WEBHOOK_SECRET", webhookSecret,
+                        "PAWFILER_PAYMENT_TOSS_CHECKOUT_URL", toss.checkoutUrl()),
+                "dashboard-bff", Map.of("PAWFILER_AUTH_JWKS_URL", jwks,
+                        "PAWFILER_DASHBOARD_COMMUNITY_PORT", String.valueOf(ports.get("community-service"))));
+        try {
+            // in two waves of three (what every journey needs, then the rest): six Helidon JVMs booting and migrating
+            // at once on two cores take longer than two waves
+            List<String> names = List.copyOf(ports.keySet());
+            for (List<String> wave : List.of(names.subList(0, 3), names.subList(3, names.size()))) {
+                try (ExecutorService starters = Executors.newVirtualThreadPerTaskExecutor()) {
+                    List<Future<ServiceProcess>> services = new ArrayList<>();
+                    for (String name : wave) {
+                        services.add(starters.submit(() -> Services.start(name, database, env.get(name),
+                                ports.get(name), STARTUP)));
+                    }
+                    Exception failure = null;
+                    for (Future<ServiceProcess> service : services) {
+                        try {
+                            stack.started.add(service.get());
+                        } catch (java.util.concurrent.ExecutionException e) {
+                            failure = failure == null ? (Exception) e.getCause() : failure;
+                        }
+                    }
+                    if (failure != null) {
+                        throw failure;
+                    }
+                }
+            }
+            Map<String, String> edgeEnv = new LinkedHashMap<>();
+            ports.forEach((name, port) -> edgeEnv.put("PAWFILER_EDGE_UPSTREAM_" + name.toUpperCase().replace('-', '_'),
+                    "http://localhost:" + port));
+            edgeEnv.put("PAWFILER_AUTH_JWKS_URL", jwks);
+            EdgeProcess edge = EdgeProcess.startJava(Services.projectRoot(), edgePort, Services.freePort(), edgeEnv,
+                    Services.projectRoot().resolve("system-tests/target/edge.log"));
+            stack.started.add(edge);
+            edge.awaitReady(Duration.ofSeconds(90));
+            return stack;
+        } catch (Exception e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    /** The edge first, then the services (in parallel: each flushes its outbox), then the sandbox. */
+    @Override
+    public void close() {
+        for (AutoCloseable component : started) {
+            if (component instanceof ServiceProcess service) {
+                service.process().destroy();
+            }
+        }
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).close();
+            } catch (Exception e) {
+                // keep stopping the others
+            }
+        }
+        started.clear();
+    }
+}
