@@ -14,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.StringJoiner;
 import java.util.UUID;
@@ -22,14 +23,9 @@ import java.util.concurrent.locks.LockSupport;
 
 import io.grpc.ClientInterceptor;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
-import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.MetadataUtils;
-import io.grpc.stub.StreamObserver;
 import io.pawfiler.api.auth.AuthServiceGrpc;
 import io.pawfiler.api.auth.LoginRequest;
 import io.pawfiler.api.auth.SignupRequest;
@@ -40,6 +36,14 @@ import io.pawfiler.api.community.GetPostRequest;
 import io.pawfiler.api.community.Post;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
+
+import static io.pawfiler.benchmarks.Report.errorsText;
+import static io.pawfiler.benchmarks.Report.ms;
+import static io.pawfiler.benchmarks.Report.percentilesJson;
+import static io.pawfiler.benchmarks.Report.quote;
+import static io.pawfiler.benchmarks.SubmitAnswerLoad.bearer;
+import static io.pawfiler.benchmarks.SubmitAnswerLoad.channel;
+import static io.pawfiler.benchmarks.SubmitAnswerLoad.healthObserver;
 
 /**
  * Open-loop gRPC load on community {@code GetFeed} (first page), {@code GetFeed} with a search query, and
@@ -73,8 +77,6 @@ public final class CommunityFeedLoad {
     private static final long SETUP_DEADLINE_MS = 30_000;
     private static final int IDLE_WARMUP_CALLS = 20;
     private static final double[] PERCENTILES = {50, 90, 99, 99.9};
-    private static final Metadata.Key<String> AUTHORIZATION =
-            Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
     /** The command line: {@code --name=value} (and {@code --json <file>}), nothing else. */
     record Settings(List<String> scenarios, int rate, int durationSeconds, int warmupSeconds,
@@ -87,24 +89,7 @@ public final class CommunityFeedLoad {
                 "post-ids", "id-pages", "idle-calls", "server-pid", "db-pid", "no-health", "json", "help");
 
         static Settings parse(String[] args) {
-            Map<String, String> values = new HashMap<>();
-            for (int i = 0; i < args.length; i++) {
-                String arg = args[i];
-                if (!arg.startsWith("--")) {
-                    throw new IllegalArgumentException("unexpected argument: " + arg);
-                }
-                int eq = arg.indexOf('=');
-                String name = eq < 0 ? arg.substring(2) : arg.substring(2, eq);
-                if (!KNOWN.contains(name)) {
-                    throw new IllegalArgumentException("unknown option: --" + name);
-                }
-                String value = eq >= 0 ? arg.substring(eq + 1)
-                        : name.equals("json") && i + 1 < args.length ? args[++i] : "true";
-                values.put(name, value);
-            }
-            if (values.containsKey("help")) {
-                throw new IllegalArgumentException("");
-            }
+            Map<String, String> values = Options.flags(args, Set.copyOf(KNOWN));
             String scenario = values.getOrDefault("scenario", "all");
             List<String> scenarios = scenario.equals("all") ? List.of("feed", "search", "post") : list(scenario);
             for (String s : scenarios) {
@@ -589,18 +574,6 @@ public final class CommunityFeedLoad {
         return row.append(String.format(Locale.ROOT, " %8s", ms(h.getMaxValue()))).toString();
     }
 
-    private static String errorsText(OpenLoopStream stream) {
-        Map<String, Long> errors = stream.errorsByCode();
-        String warmup = stream.warmupFailures.sum() > 0 ? " (warm-up failures, not counted: "
-                + stream.warmupFailures.sum() + ")" : "";
-        if (errors.isEmpty()) {
-            return "none" + warmup;
-        }
-        StringJoiner text = new StringJoiner(", ");
-        errors.forEach((code, count) -> text.add(code + ": " + count + " (first: \""
-                + stream.firstErrorDetail.getOrDefault(code, "") + "\")"));
-        return text + warmup;
-    }
 
     private String resultJson(Result r) {
         StringJoiner streams = new StringJoiner(",", "[", "]");
@@ -641,79 +614,15 @@ public final class CommunityFeedLoad {
                 ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(99)), ms(h.getMaxValue()));
     }
 
-    private static String percentilesJson(Histogram h) {
-        StringJoiner json = new StringJoiner(",", "{", "}");
-        json.add("\"count\":" + h.getTotalCount());
-        for (double p : PERCENTILES) {
-            json.add("\"p" + (p == Math.rint(p) ? Integer.toString((int) p) : Double.toString(p)) + "\":"
-                    + ms(h.getValueAtPercentile(p)));
-        }
-        return json.add("\"max\":" + ms(h.getMaxValue())).toString();
-    }
 
-    private static String ms(long micros) {
-        return String.format(Locale.ROOT, "%.2f", micros / 1000.0);
-    }
 
     private static String per(long millis, long count) {
         return count == 0 ? "null" : String.format(Locale.ROOT, "%.3f", millis / (double) count);
     }
 
-    private static String quote(String text) {
-        StringBuilder quoted = new StringBuilder("\"");
-        for (char c : text.toCharArray()) {
-            switch (c) {
-                case '"' -> quoted.append("\\\"");
-                case '\\' -> quoted.append("\\\\");
-                default -> {
-                    if (c < 0x20) {
-                        quoted.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        quoted.append(c);
-                    }
-                }
-            }
-        }
-        return quoted.append('"').toString();
-    }
 
-    /** A health check that answers anything but SERVING counts as failed, like an error status. */
-    private static StreamObserver<HealthCheckResponse> healthObserver(OpenLoopStream.Done done) {
-        StreamObserver<HealthCheckResponse> plain = OpenLoopStream.observer(done);
-        return new StreamObserver<>() {
-            private HealthCheckResponse.ServingStatus status;
 
-            @Override
-            public void onNext(HealthCheckResponse value) {
-                status = value.getStatus();
-            }
 
-            @Override
-            public void onError(Throwable t) {
-                plain.onError(t);
-            }
-
-            @Override
-            public void onCompleted() {
-                if (status == HealthCheckResponse.ServingStatus.SERVING) {
-                    plain.onCompleted();
-                } else {
-                    done.finish(String.valueOf(status), "health status " + status);
-                }
-            }
-        };
-    }
-
-    private static ClientInterceptor bearer(String token) {
-        Metadata headers = new Metadata();
-        headers.put(AUTHORIZATION, "Bearer " + token);
-        return MetadataUtils.newAttachHeadersInterceptor(headers);
-    }
-
-    /** Plaintext h2c to a literal loopback address (checked by {@link Options#loopback}); callbacks inline. */
-    private static ManagedChannel channel(InetSocketAddress address) {
-        return NettyChannelBuilder.forAddress(address).usePlaintext().directExecutor().build();
-    }
 
     private void close() throws InterruptedException {
         authChannel.shutdownNow();
