@@ -32,7 +32,10 @@ import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import io.pawfiler.api.community.CommunityServiceGrpc;
 import io.pawfiler.api.community.CreatePostRequest;
@@ -71,6 +74,7 @@ import io.pawfiler.paymentsandbox.Payment;
 import io.pawfiler.paymentsandbox.SandboxProvider;
 import io.pawfiler.paymentsandbox.Settings;
 import io.pawfiler.testing.grpc.GrpcClients;
+import io.pawfiler.testing.kafka.KafkaTopics;
 import io.pawfiler.testing.postgres.TestPostgres;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -86,6 +90,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * community counts, premium until the date payment-service keeps, the completed quests, and the activity feed newest
  * first. Then community-service goes away and the dashboard still answers quickly, with that section unavailable.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardJourneyIT {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -183,7 +188,55 @@ class DashboardJourneyIT {
         }
     }
 
+    /**
+     * A malformed event on every topic any service consumes (the channels of each service's own config, so a new
+     * consumer is covered by itself) lands in {@code <topic>.dlq} once per consuming service, with the error; the
+     * consumers go on, as the journey after it shows (it needs every one of them).
+     */
     @Test
+    @Order(1)
+    void aPoisonEventOnEveryConsumedTopicIsDeadLetteredAndConsumersGoOn() throws Exception {
+        Map<String, List<String>> consumersByTopic = new java.util.TreeMap<>();
+        for (String service : List.of("auth-service", "quiz-service", "community-service", "video-analysis-service",
+                "payment-service", "dashboard-bff")) {
+            java.util.Properties config = new java.util.Properties();
+            try (var in = Files.newInputStream(Services.projectRoot()
+                    .resolve("services/" + service + "/src/main/resources/META-INF/microprofile-config.properties"))) {
+                config.load(in);
+            }
+            for (String name : config.stringPropertyNames()) {
+                if (name.startsWith("mp.messaging.incoming.") && name.endsWith(".topic")) {
+                    String channel = name.substring(0, name.length() - ".topic".length());
+                    assertEquals(config.getProperty(name) + ".dlq", config.getProperty(channel + ".nack-dlq"),
+                            service + " " + channel + " has a dead-letter topic");
+                    consumersByTopic.computeIfAbsent(config.getProperty(name), t -> new ArrayList<>()).add(service);
+                }
+            }
+        }
+        String marker = "poison-" + UUID.randomUUID();
+        for (String topic : consumersByTopic.keySet()) {
+            KafkaTopics.send(topic, marker, "{\"not\": \"a cloud event\", \"marker\": \"" + marker + "\"");
+        }
+        int deadLettered = 0;
+        for (var entry : consumersByTopic.entrySet()) {
+            String topic = entry.getKey();
+            int consumers = entry.getValue().size();
+            List<KafkaTopics.Record> dead = KafkaTopics.readUntil(topic + ".dlq", EVENTUALLY,
+                    read -> read.stream().filter(r -> r.value().contains(marker)).count() >= consumers).stream()
+                    .filter(r -> r.value().contains(marker)).toList();
+            assertEquals(consumers, dead.size(), topic + ": one dead letter per consumer " + entry.getValue());
+            for (KafkaTopics.Record record : dead) {
+                assertEquals(topic, record.headers().get("dlq-orig-topic"));
+                assertFalse(record.headers().getOrDefault("dlq-error-msg", "").isBlank(), "the error: " + record.headers());
+            }
+            deadLettered += dead.size();
+        }
+        System.out.printf("DashboardJourneyIT: %d topics poisoned, %d dead letters (one per consuming service)%n",
+                consumersByTopic.size(), deadLettered);
+    }
+
+    @Test
+    @Order(2)
     void aPlayersDayAcrossEveryServiceAddsUpOnTheDashboard() throws Exception {
         Instant journeyStarted = Instant.now();
         Account player = signUp("대시보드탐정", "🦊");

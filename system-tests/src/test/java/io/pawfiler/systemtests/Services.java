@@ -53,6 +53,12 @@ final class Services {
      */
     static ServiceProcess launch(String name, TestPostgres.Database database, Map<String, String> extraEnv, int port)
             throws IOException {
+        return launch(name, name, database, extraEnv, port);
+    }
+
+    /** A second instance of a service gets its own {@code instance} name: its log is {@code target/<instance>.log}. */
+    static ServiceProcess launch(String name, String instance, TestPostgres.Database database,
+                                 Map<String, String> extraEnv, int port) throws IOException {
         ServiceDefinition definition = ServiceDefinition.ALL.stream()
                 .filter(s -> s.name().equals(name)).findFirst().orElseThrow();
         Map<String, String> env = new HashMap<>(Map.of(
@@ -62,7 +68,7 @@ final class Services {
                 "PAWFILER_KAFKA_BOOTSTRAP_SERVERS", TestKafka.bootstrapServers()));
         env.putAll(extraEnv);
         return ServiceProcess.start(projectRoot(), definition, port, env,
-                projectRoot().resolve("system-tests/target/" + name + ".log"));
+                projectRoot().resolve("system-tests/target/" + instance + ".log"));
     }
 
     /**

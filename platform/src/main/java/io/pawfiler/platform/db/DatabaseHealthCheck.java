@@ -1,29 +1,27 @@
 package io.pawfiler.platform.db;
 
-import java.sql.Connection;
-import java.sql.SQLException;
-
-import javax.sql.DataSource;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.inject.Named;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready when the schema is migrated and a connection answers. */
+/**
+ * Ready when the schema is migrated and the database answers. Reports what {@link DatabaseAvailability}'s monitor
+ * last saw (at most a probe interval old), so the check answers at once even while the database is gone, instead
+ * of waiting for a pool connection.
+ */
 @Readiness
 @ApplicationScoped
 public class DatabaseHealthCheck implements HealthCheck {
 
-    private final DataSource dataSource;
     private final DatabaseMigration migration;
+    private final DatabaseAvailability availability;
 
     @Inject
-    DatabaseHealthCheck(@Named(DatabaseMigration.DATASOURCE) DataSource dataSource, DatabaseMigration migration) {
-        this.dataSource = dataSource;
+    DatabaseHealthCheck(DatabaseMigration migration, DatabaseAvailability availability) {
         this.migration = migration;
+        this.availability = availability;
     }
 
     @Override
@@ -33,11 +31,9 @@ public class DatabaseHealthCheck implements HealthCheck {
         if (!migration.migrated()) {
             return response.down().withData("reason", "schema not migrated yet").build();
         }
-        try (Connection connection = dataSource.getConnection()) {
-            return connection.isValid(2) ? response.up().build()
-                    : response.down().withData("reason", "connection not valid").build();
-        } catch (SQLException e) {
-            return response.down().withData("reason", e.getMessage()).build();
+        if (availability.isDown()) {
+            return response.down().withData("reason", String.valueOf(availability.reason())).build();
         }
+        return response.up().build();
     }
 }

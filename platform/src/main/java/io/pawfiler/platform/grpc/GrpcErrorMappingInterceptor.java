@@ -2,9 +2,13 @@ package io.pawfiler.platform.grpc;
 
 import io.grpc.stub.StreamObserver;
 import jakarta.annotation.Priority;
+import jakarta.inject.Inject;
 import jakarta.interceptor.AroundInvoke;
 import jakarta.interceptor.Interceptor;
 import jakarta.interceptor.InvocationContext;
+
+import io.pawfiler.platform.db.DatabaseAvailability;
+import io.pawfiler.platform.db.DatabaseFailures;
 
 /**
  * Completes a gRPC call with the right status when its service method throws.
@@ -19,6 +23,9 @@ import jakarta.interceptor.InvocationContext;
 @Priority(Interceptor.Priority.PLATFORM_AFTER)
 public class GrpcErrorMappingInterceptor {
 
+    @Inject
+    DatabaseAvailability database;
+
     @AroundInvoke
     public Object mapErrors(InvocationContext invocation) throws Exception {
         StreamObserver<?> responses = responseObserver(invocation.getParameters());
@@ -27,13 +34,24 @@ public class GrpcErrorMappingInterceptor {
         }
         try {
             return invocation.proceed();
-        } catch (RuntimeException failure) {
+        } catch (Exception failure) {
+            // Exception, not RuntimeException: a failed commit surfaces as JTA's checked RollbackException, and a
+            // call left without a status would hang until the client's deadline
             String method = invocation.getMethod().getDeclaringClass().getSimpleName() + "."
                     + invocation.getMethod().getName();
             HeadersFirst.send(responses);
-            responses.onError(GrpcErrors.toStatus(failure, method));
+            responses.onError(GrpcErrors.toStatus(duringOutage(failure), method));
             return null;
         }
+    }
+
+    /**
+     * A pool timeout while the database monitor sees the database gone is the outage, not overload: the caller gets
+     * "unreachable" with a retry delay (calls that started before the gate closed end here).
+     */
+    private Exception duringOutage(Exception failure) {
+        return database != null && database.isDown() && DatabaseFailures.isTransient(failure)
+                ? DatabaseFailures.unreachable(database.retryAfter()) : failure;
     }
 
     /** Ends a call with the status {@code failure} maps to (for handlers that report errors asynchronously). */

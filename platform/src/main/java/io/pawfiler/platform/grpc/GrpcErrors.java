@@ -12,6 +12,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 
+import io.pawfiler.platform.db.DatabaseFailures;
 import io.pawfiler.platform.errors.ApiException;
 import io.pawfiler.platform.errors.ErrorKind;
 
@@ -60,6 +61,10 @@ public final class GrpcErrors {
                     .setRetryDelay(com.google.protobuf.Duration.newBuilder().setSeconds(Math.max(1, retry.toSeconds())))
                     .build())));
             return StatusProto.toStatusRuntimeException(status.build());
+        }
+        if (DatabaseFailures.isConnectionLoss(failure)) {
+            // The database went away under this call (DatabaseGate refuses the next ones before they start).
+            return toStatus(DatabaseFailures.unreachable(DatabaseFailures.DEFAULT_RETRY_AFTER), method);
         }
         if (causedByPoolTimeout(failure)) {
             // Overload, not a bug: the caller may retry later (and the log is not flooded with stack traces).

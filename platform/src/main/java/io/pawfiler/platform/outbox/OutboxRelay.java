@@ -27,6 +27,7 @@ import org.eclipse.microprofile.reactive.messaging.spi.Connector;
 import org.eclipse.microprofile.reactive.messaging.spi.OutgoingConnectorFactory;
 
 import io.pawfiler.platform.db.DatabaseMigration;
+import io.pawfiler.platform.db.DirectConnections;
 
 /**
  * Publishes outbox rows to Kafka in id order and marks them published only after the broker acknowledged them.
@@ -35,7 +36,8 @@ import io.pawfiler.platform.db.DatabaseMigration;
  * (so the relay adds milliseconds of latency, not a polling interval), and polls at a slow idle interval as a
  * safety net. While Kafka is down the producer keeps retrying what it holds and the rows stay pending; when the
  * broker is back they go out in their original order. A row whose send failed is sent again later, so delivery
- * is at-least-once; consumers deduplicate by event id through the inbox.
+ * is at-least-once; consumers deduplicate by event id through the inbox. With several instances of a service on one
+ * database, only the one holding the outbox lock publishes ({@link OutboxLeadership}).
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -46,6 +48,7 @@ public class OutboxRelay {
     private static final System.Logger LOGGER = System.getLogger(OutboxRelay.class.getName());
 
     private final OutboxStore store;
+    private final OutboxLeadership leadership;
     private final OutgoingConnectorFactory connector;
     private final Config config;
     private final Clock clock = Clock.systemUTC();
@@ -63,7 +66,8 @@ public class OutboxRelay {
     private Thread relayThread;
 
     @Inject
-    OutboxRelay(OutboxStore store, @Connector(CONNECTOR) OutgoingConnectorFactory connector, Config config) {
+    OutboxRelay(OutboxStore store, @Connector(CONNECTOR) OutgoingConnectorFactory connector, Config config,
+                DirectConnections connections) {
         this.store = store;
         this.connector = connector;
         this.config = config;
@@ -73,6 +77,13 @@ public class OutboxRelay {
         this.maxBackoff = config.getOptionalValue("pawfiler.outbox.max-backoff", Duration.class).orElse(Duration.ofSeconds(10));
         this.retention = config.getOptionalValue("pawfiler.outbox.retention", Duration.class).orElse(Duration.ofDays(7));
         this.linger = config.getOptionalValue("pawfiler.outbox.linger", Duration.class).orElse(Duration.ofMillis(5));
+        boolean singlePublisher = config.getOptionalValue("pawfiler.outbox.single-publisher", Boolean.class).orElse(true);
+        this.leadership = singlePublisher
+                ? new OutboxLeadership(connections, config.getValue("pawfiler.db.schema", String.class),
+                        config.getOptionalValue("pawfiler.outbox.leader-retry", Duration.class)
+                                .orElse(Duration.ofSeconds(1)),
+                        wakeUps::release)
+                : null;
     }
 
     /** Starts once the schema exists: there is nothing to read before that. */
@@ -81,19 +92,32 @@ public class OutboxRelay {
             return;
         }
         running = true;
+        if (leadership != null) {
+            leadership.start();
+        }
         relayThread = new Thread(this::run, "outbox-relay");
         relayThread.setDaemon(true);
         relayThread.start();
     }
 
-    /** Wakes the relay now: after a transaction that wrote to the outbox committed, or the broker came back. */
+    /**
+     * Wakes the relay now: after a transaction that wrote to the outbox committed, or the broker came back. On a
+     * standby instance the leader's relay is woken instead (see {@link OutboxLeadership}).
+     */
     public void wakeUp() {
-        wakeUps.release();
+        if (leadership != null && !leadership.isLeader()) {
+            leadership.passOnCommit();
+        } else {
+            wakeUps.release();
+        }
     }
 
     @PreDestroy
     synchronized void stop() {
         running = false;
+        if (leadership != null) {
+            leadership.stop();
+        }
         if (relayThread != null) {
             relayThread.interrupt();
             try {
@@ -121,6 +145,10 @@ public class OutboxRelay {
                     Thread.sleep(backoff.toMillis());
                 }
                 wakeUps.drainPermits();
+                if (!publishing()) {
+                    backoff = Duration.ZERO;
+                    continue; // another instance publishes
+                }
                 boolean allSent = publishPending();
                 backoff = allSent ? Duration.ZERO : nextBackoff(backoff);
                 if (clock.instant().isAfter(nextHousekeeping)) {
@@ -138,6 +166,11 @@ public class OutboxRelay {
         }
     }
 
+    /** True unless another instance of this service holds the outbox lock. */
+    private boolean publishing() {
+        return leadership == null || leadership.isLeader();
+    }
+
     private Duration nextBackoff(Duration current) {
         Duration next = current.isZero() ? Duration.ofMillis(200) : current.multipliedBy(2);
         return next.compareTo(maxBackoff) > 0 ? maxBackoff : next;
@@ -149,7 +182,7 @@ public class OutboxRelay {
      * @return false when something could not be published (Kafka trouble): the caller backs off
      */
     private boolean publishPending() throws InterruptedException {
-        while (running) {
+        while (running && publishing()) {
             List<OutboxMessage> batch = store.pending(batchSize);
             if (batch.isEmpty()) {
                 return true;

@@ -1,6 +1,9 @@
 package io.pawfiler.platform.rest;
 
+import java.time.Duration;
+
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.json.JsonException;
 import jakarta.json.bind.JsonbException;
 import jakarta.ws.rs.NotFoundException;
@@ -10,6 +13,8 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 
+import io.pawfiler.platform.db.DatabaseAvailability;
+import io.pawfiler.platform.db.DatabaseFailures;
 import io.pawfiler.platform.errors.ApiException;
 import io.pawfiler.platform.errors.ErrorKind;
 
@@ -94,13 +99,28 @@ public final class ProblemMappers {
     @Provider
     @ApplicationScoped
     public static class UnexpectedExceptionMapper implements ExceptionMapper<Throwable> {
+        @Inject
+        DatabaseAvailability database;
+
         @Override
         public Response toResponse(Throwable exception) {
+            if (database != null && database.isDown() && DatabaseFailures.isTransient(exception)) {
+                // a pool timeout while the monitor sees the database gone: the outage, not overload
+                return Problem.of(DatabaseFailures.unreachable(database.retryAfter()));
+            }
+            if (DatabaseFailures.isTransient(exception) && !DatabaseFailures.isConnectionLoss(exception)) {
+                // no pool connection in time, a statement timeout, a deadlock: overload, safe to retry (gRPC: BUSY)
+                return Problem.of(ApiException.unavailable("the service is busy, retry later", Duration.ofSeconds(1)));
+            }
             return internal(exception);
         }
     }
 
     private static Response internal(Throwable exception) {
+        if (DatabaseFailures.isConnectionLoss(exception)) {
+            // the database went away under this request: 503 with Retry-After, not an incident
+            return Problem.of(DatabaseFailures.unreachable(DatabaseFailures.DEFAULT_RETRY_AFTER));
+        }
         String incident = Problem.newIncidentId();
         LOGGER.log(System.Logger.Level.ERROR, "Unexpected failure (incident " + incident + ")", exception);
         return Problem.internal(incident);

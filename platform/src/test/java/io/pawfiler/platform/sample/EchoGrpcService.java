@@ -27,4 +27,9 @@ public class EchoGrpcService extends EchoServiceGrpc.EchoServiceImplBase {
                 .build());
         responseObserver.onCompleted();
     }
+
+    @Override
+    public void shout(EchoRequest request, StreamObserver<EchoReply> responseObserver) {
+        echo(EchoRequest.newBuilder().setMessage(request.getMessage().toUpperCase()).build(), responseObserver);
+    }
 }

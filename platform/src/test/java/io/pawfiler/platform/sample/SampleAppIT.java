@@ -126,6 +126,25 @@ class SampleAppIT {
     }
 
     @Test
+    void aUserOverTheirRateLimitIsRefusedWithARetryDelayOthersAreNot() {
+        String alice = "shouter-" + java.util.UUID.randomUUID();
+        EchoRequest shout = EchoRequest.newBuilder().setMessage("hey").build();
+        for (int i = 0; i < 3; i++) {
+            assertEquals("HEY", echo(TestTokens.shared().token(alice)).shout(shout).getMessage());
+        }
+        StatusRuntimeException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                StatusRuntimeException.class, () -> echo(TestTokens.shared().token(alice)).shout(shout));
+        assertEquals(Status.Code.RESOURCE_EXHAUSTED, refused.getStatus().getCode());
+        assertTrue(refused.getStatus().getDescription().startsWith("rate_limited: at most 3 calls of sample.EchoService/Shout"),
+                refused.getStatus().getDescription());
+        com.google.rpc.Status details = StatusProto.fromThrowable(refused);
+        assertTrue(details.getDetailsList().stream().anyMatch(d -> d.is(com.google.rpc.RetryInfo.class)), "a retry delay");
+        // another user, and the same user's unlimited RPC, are served
+        assertEquals("HEY", echo(TestTokens.shared().token("other-" + alice)).shout(shout).getMessage());
+        assertEquals("hey", echo(TestTokens.shared().token(alice)).echo(shout).getMessage());
+    }
+
+    @Test
     void reflectionListsTheRealProtoNames() throws Exception {
         CompletableFuture<ServerReflectionResponse> answer = new CompletableFuture<>();
         StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(channel())

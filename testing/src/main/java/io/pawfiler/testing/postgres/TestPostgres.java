@@ -3,10 +3,13 @@ package io.pawfiler.testing.postgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -87,6 +90,20 @@ public final class TestPostgres {
         return server().urlOf(database);
     }
 
+    /**
+     * Stops this JVM's embedded server as an outage would (fast shutdown: every session is ended, new connections are
+     * refused); {@link #startServer()} brings it back on the same port with its data. Not possible on an external
+     * server ({@code PAWFILER_DB_URL}).
+     */
+    public static synchronized void stopServer() {
+        server().requireEmbedded().stop();
+    }
+
+    /** Starts the embedded server again after {@link #stopServer()}: same port, same databases and rows. */
+    public static synchronized void startServer() {
+        server().requireEmbedded().start();
+    }
+
     /** Whether this JVM runs its own embedded server (false: {@code PAWFILER_DB_URL} is used). */
     public static boolean isEmbedded() {
         return server().embedded;
@@ -122,14 +139,16 @@ public final class TestPostgres {
         final String password;
         final boolean embedded;
         final List<String> created = new CopyOnWriteArrayList<>();
+        private final EmbeddedServer embeddedServer;
         private final String urlPrefix;
         private final String urlQuery;
 
-        private Server(String adminUrl, String user, String password, boolean embedded) {
+        private Server(String adminUrl, String user, String password, EmbeddedServer embeddedServer) {
+            this.embeddedServer = embeddedServer;
+            this.embedded = embeddedServer != null;
             this.adminUrl = adminUrl;
             this.user = user;
             this.password = password;
-            this.embedded = embedded;
             int query = adminUrl.indexOf('?');
             String base = query < 0 ? adminUrl : adminUrl.substring(0, query);
             this.urlPrefix = base.substring(0, base.lastIndexOf('/') + 1);
@@ -137,7 +156,7 @@ public final class TestPostgres {
         }
 
         static Server external(String url, String user, String password) {
-            Server server = new Server(url, user, password, false);
+            Server server = new Server(url, user, password, null);
             Runtime.getRuntime().addShutdownHook(new Thread(server::dropCreatedDatabases, "test-postgres-cleanup"));
             LOG.log(Level.INFO, "Tests use the PostgreSQL server at {0} (PAWFILER_DB_URL)", url);
             return server;
@@ -145,28 +164,21 @@ public final class TestPostgres {
 
         static Server embedded() {
             long began = System.nanoTime();
-            try {
-                EmbeddedPostgres postgres = EmbeddedPostgres.builder()
-                        .setServerConfig("max_connections", "300") // a Hikari pool per test class adds up
-                        // durability buys nothing in a throw-away cluster; these make commits cheap
-                        .setServerConfig("fsync", "off")
-                        .setServerConfig("synchronous_commit", "off")
-                        .setServerConfig("full_page_writes", "off")
-                        .start();
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                    try {
-                        postgres.close(); // stops the server and deletes its data directory
-                    } catch (IOException e) {
-                        // the JVM is going away; nothing left to do
-                    }
-                }, "test-postgres-stop"));
-                Server server = new Server(postgres.getJdbcUrl("postgres", "postgres"), "postgres", "postgres", true);
-                LOG.log(Level.INFO, "Embedded PostgreSQL started in {0} ms at {1}",
-                        String.valueOf((System.nanoTime() - began) / 1_000_000), server.adminUrl);
-                return server;
-            } catch (IOException e) {
-                throw new UncheckedIOException("Embedded PostgreSQL did not start", e);
+            EmbeddedServer embedded = new EmbeddedServer();
+            embedded.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(embedded::stopAndDelete, "test-postgres-stop"));
+            Server server = new Server(embedded.postgres.getJdbcUrl("postgres", "postgres"), "postgres", "postgres",
+                    embedded);
+            LOG.log(Level.INFO, "Embedded PostgreSQL started in {0} ms at {1}",
+                    String.valueOf((System.nanoTime() - began) / 1_000_000), server.adminUrl);
+            return server;
+        }
+
+        EmbeddedServer requireEmbedded() {
+            if (embeddedServer == null) {
+                throw new IllegalStateException("PAWFILER_DB_URL points at an external PostgreSQL: tests cannot stop it");
             }
+            return embeddedServer;
         }
 
         Connection connectAdmin() throws SQLException {
@@ -192,6 +204,70 @@ public final class TestPostgres {
                 }
             } catch (SQLException e) {
                 LOG.log(Level.WARNING, "Could not drop the test databases {0}: {1}", created, e.getMessage());
+            }
+        }
+    }
+
+    /** The embedded cluster: its data directory and port outlive a {@link #stop()} so that {@link #start()} resumes it. */
+    private static final class EmbeddedServer {
+        private final Path dataDirectory;
+        private EmbeddedPostgres postgres;
+        private int port;
+
+        EmbeddedServer() {
+            try {
+                dataDirectory = Files.createTempDirectory("pawfiler-test-postgres");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        synchronized void start() {
+            if (postgres != null) {
+                return;
+            }
+            try {
+                EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                        .setDataDirectory(dataDirectory.toFile())
+                        .setCleanDataDirectory(false) // initdb only on first start; kept across stop and start
+                        .setServerConfig("max_connections", "300") // a Hikari pool per test class adds up
+                        // durability buys nothing in a throw-away cluster; these make commits cheap
+                        .setServerConfig("fsync", "off")
+                        .setServerConfig("synchronous_commit", "off")
+                        .setServerConfig("full_page_writes", "off");
+                if (port != 0) {
+                    builder.setPort(port);
+                }
+                postgres = builder.start();
+                port = postgres.getPort();
+            } catch (IOException e) {
+                throw new UncheckedIOException("Embedded PostgreSQL did not start", e);
+            }
+        }
+
+        synchronized void stop() {
+            if (postgres == null) {
+                return;
+            }
+            try {
+                postgres.close(); // pg_ctl stop -m fast; the data directory stays (setCleanDataDirectory(false))
+            } catch (IOException e) {
+                throw new UncheckedIOException("Embedded PostgreSQL did not stop", e);
+            } finally {
+                postgres = null;
+            }
+        }
+
+        void stopAndDelete() {
+            try {
+                stop();
+            } catch (RuntimeException e) {
+                // the JVM is going away; nothing left to do
+            }
+            try (var paths = Files.walk(dataDirectory)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            } catch (IOException e) {
+                // a temporary directory; the OS cleans up
             }
         }
     }
