@@ -57,7 +57,8 @@ class DatabaseOutageIT {
             .connectTimeout(Duration.ofSeconds(5)).build();
     private static final Duration OUTAGE = Duration.ofSeconds(Integer.getInteger("pawfiler.test.db-outage-seconds", 20));
     private static final int PLAYERS = 40;
-    private static final long RATE_PERIOD_MS = 100; // an answer every 100 ms, a sign-up every 200 ms: 10/s and 5/s
+    // an answer every 100 ms, a sign-up (Argon2id: the costly one) every 500 ms: 10/s and 2/s
+    private static final long RATE_PERIOD_MS = 100;
 
     private static TestPostgres.Database database;
     private static ServiceProcess auth;
@@ -117,7 +118,7 @@ class DatabaseOutageIT {
         ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor();
         traffic.scheduleAtFixedRate(() -> {
             int n = tick.getAndIncrement();
-            if (n % 2 == 0) {
+            if (n % 5 == 0) {
                 callers.submit(() -> calls.add(timedSignUp(n)));
             }
             String[] player = players.get(n % PLAYERS);
@@ -175,7 +176,7 @@ class DatabaseOutageIT {
         assertTrue(authUp - restarted < Duration.ofSeconds(15).toNanos(), "auth did not recover by itself");
         assertTrue(quizUp - restarted < Duration.ofSeconds(15).toNanos(), "quiz did not recover by itself");
         assertEquals(List.of(), badFailures, "every failure is a 503 / UNAVAILABLE with a retry hint");
-        assertTrue(duringOutage.size() > 150, "traffic ran during the outage");
+        assertTrue(duringOutage.size() > 120, "traffic ran during the outage");
         assertTrue(duringOutage.stream().allMatch(Call::refusedAsUnavailable), "refused while the database is gone");
         assertTrue(percentile(refusedMs, 95) < 200, "refusals are fast: p95 " + percentile(refusedMs, 95) + " ms");
         assertTrue(afterRecovery.size() > 30 && afterRecovery.stream().allMatch(Call::ok),
@@ -228,7 +229,7 @@ class DatabaseOutageIT {
         String email = "during." + n + "." + UUID.randomUUID().toString().substring(0, 6) + "@pawfiler.test";
         long started = System.nanoTime();
         try {
-            HttpResponse<String> response = HTTP.send(signUpRequest(email, Duration.ofSeconds(10)),
+            HttpResponse<String> response = HTTP.send(signUpRequest(email, Duration.ofSeconds(20)),
                     HttpResponse.BodyHandlers.ofString());
             return new Call("signup", started, System.nanoTime() - started, response.statusCode(),
                     response.headers().firstValue("Retry-After").isPresent(), abbreviated(response.body()), email);
