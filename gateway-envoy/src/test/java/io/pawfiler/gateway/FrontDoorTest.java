@@ -24,6 +24,18 @@ class FrontDoorTest {
     }
 
     @Test
+    void answersATokenRefusalWithTheJsonOfAGrpcError() {
+        var mappers = in.door().hcm.getLocalReplyConfig().getMappersList();
+        var unauthenticated = mappers.stream()
+                .filter(m -> m.getFilter().getStatusCodeFilter().getComparison().getValue().getDefaultValue() == 401)
+                .findFirst().orElseThrow(() -> new AssertionError("no local reply mapper for jwt_authn's 401"));
+        var json = unauthenticated.getBodyFormatOverride().getJsonFormat().getFieldsMap();
+        assertEquals(16.0, json.get("code").getNumberValue(), "UNAUTHENTICATED, as convert_grpc_status writes it");
+        assertEquals("%LOCAL_REPLY_BODY%", json.get("message").getStringValue());
+        assertEquals("application/json", unauthenticated.getBodyFormatOverride().getContentType());
+    }
+
+    @Test
     void usesNoV2TypeUrl() {
         none(FrontDoorChecks.noV2TypeUrls(yaml));
     }
