@@ -41,6 +41,10 @@ public final class ProblemMappers {
     public static class WebApplicationExceptionMapper implements ExceptionMapper<WebApplicationException> {
         @Override
         public Response toResponse(WebApplicationException exception) {
+            var cutOff = RequestBodyLimit.cutOff(exception);
+            if (cutOff.isPresent()) {
+                return cutOff.get();
+            }
             if (exception instanceof NotFoundException) {
                 // No resource matched: an entity-less 404 lets Helidon try its other routes (/health, /metrics, /openapi).
                 return exception.getResponse();
@@ -71,6 +75,10 @@ public final class ProblemMappers {
     public static class JsonbExceptionMapper implements ExceptionMapper<JsonbException> {
         @Override
         public Response toResponse(JsonbException exception) {
+            var cutOff = RequestBodyLimit.cutOff(exception);
+            if (cutOff.isPresent()) {
+                return cutOff.get();
+            }
             return Problem.of(ErrorKind.INVALID_ARGUMENT, 400, "request body is not valid JSON for this operation");
         }
     }
@@ -80,6 +88,10 @@ public final class ProblemMappers {
     public static class JsonExceptionMapper implements ExceptionMapper<JsonException> {
         @Override
         public Response toResponse(JsonException exception) {
+            var cutOff = RequestBodyLimit.cutOff(exception);
+            if (cutOff.isPresent()) {
+                return cutOff.get();
+            }
             return Problem.of(ErrorKind.INVALID_ARGUMENT, 400, "request body is not valid JSON");
         }
     }
@@ -89,6 +101,10 @@ public final class ProblemMappers {
     public static class ProcessingExceptionMapper implements ExceptionMapper<ProcessingException> {
         @Override
         public Response toResponse(ProcessingException exception) {
+            var cutOff = RequestBodyLimit.cutOff(exception);
+            if (cutOff.isPresent()) {
+                return cutOff.get();
+            }
             if (exception.getCause() instanceof JsonbException || exception.getCause() instanceof JsonException) {
                 return Problem.of(ErrorKind.INVALID_ARGUMENT, 400, "request body is not valid JSON for this operation");
             }
@@ -104,6 +120,10 @@ public final class ProblemMappers {
 
         @Override
         public Response toResponse(Throwable exception) {
+            var cutOff = RequestBodyLimit.cutOff(exception);
+            if (cutOff.isPresent()) {
+                return cutOff.get();
+            }
             if (database != null && database.isDown() && DatabaseFailures.isTransient(exception)) {
                 // a pool timeout while the monitor sees the database gone: the outage, not overload
                 return Problem.of(DatabaseFailures.unreachable(database.retryAfter()));

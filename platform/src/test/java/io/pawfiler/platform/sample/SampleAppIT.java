@@ -191,4 +191,28 @@ class SampleAppIT {
                 .post(jakarta.ws.rs.client.Entity.entity("{not json", "application/json"));
         assertEquals(400, malformed.getStatus(), malformed.readEntity(String.class));
     }
+
+    @Test
+    void aRestBodyOverTheLimitIs413BeforeItIsParsedAnnouncedOrNot() throws Exception {
+        String big = "{\"user_id\":\"u-1\",\"text\":\"" + "x".repeat(2 * 1024 * 1024) + "\"}";
+        Response announced = target.path("/notes").request()
+                .post(jakarta.ws.rs.client.Entity.entity(big, "application/json"));
+        assertEquals(413, announced.getStatus());
+        assertEquals("application/problem+json", announced.getMediaType().toString());
+        assertTrue(announced.readEntity(String.class).contains("larger than 1048576 bytes"));
+
+        // chunked: no Content-Length, cut off while read: a 413, or the connection closed under the sender
+        try {
+            java.net.http.HttpResponse<String> chunked = java.net.http.HttpClient.newBuilder()
+                    .version(java.net.http.HttpClient.Version.HTTP_1_1).build().send(
+                    java.net.http.HttpRequest.newBuilder(target.path("/notes").getUri())
+                            .header("Content-Type", "application/json")
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(
+                                    () -> new java.io.ByteArrayInputStream(big.getBytes())))
+                            .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(413, chunked.statusCode(), chunked.body());
+        } catch (java.io.IOException cutOff) {
+            // the server stopped reading and closed the connection: the body was not taken either
+        }
+    }
 }
