@@ -58,7 +58,7 @@ class BrokerOutageIT {
     private static final Duration TRAFFIC_AROUND = Duration.ofSeconds(5);
     /** From the broker's restart until every effect is there (the relays back off up to 10 s, consumers rejoin). */
     private static final Duration RECOVERY = Duration.ofSeconds(90);
-    private static final Duration ALL_READY = Duration.ofSeconds(180);
+    private static final Duration ALL_READY = Duration.ofSeconds(300);
 
     private static ServiceProcess auth;
     private static ServiceProcess quiz;

@@ -30,7 +30,10 @@ import io.grpc.MethodDescriptor;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 
+import io.pawfiler.localstack.ServiceDefinition;
 import io.pawfiler.localstack.ServiceProcess;
+import io.pawfiler.testing.kafka.TestKafka;
+import io.pawfiler.testing.postgres.TestPostgres;
 import io.pawfiler.testing.grpc.GrpcClients;
 
 /**
@@ -83,6 +86,33 @@ final class Resilience {
                 "MALLOC_ARENA_MAX", "2", "MALLOC_MMAP_THRESHOLD_", "131072", "MALLOC_TRIM_THRESHOLD_", "131072"));
         env.putAll(more);
         return env;
+    }
+
+    private static final Map<String, Integer> RUNS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Starts the service again on its port (after a crash) and waits until it is ready; its log goes to a file of
+     * its own, {@code system-tests/target/<name>-<n>.log}, so the crashed run's log is kept.
+     */
+    static ServiceProcess restart(String name, TestPostgres.Database database, Map<String, String> extraEnv, int port,
+                                  Duration readyTimeout) throws IOException, InterruptedException {
+        ServiceDefinition definition = ServiceDefinition.ALL.stream()
+                .filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+        Map<String, String> env = new java.util.HashMap<>(Map.of(
+                "PAWFILER_DB_URL", database.jdbcUrl(),
+                "PAWFILER_DB_USER", database.user(),
+                "PAWFILER_DB_PASSWORD", database.password(),
+                "PAWFILER_KAFKA_BOOTSTRAP_SERVERS", TestKafka.bootstrapServers()));
+        env.putAll(extraEnv);
+        int run = RUNS.merge(name, 2, (a, b) -> a + 1);
+        ServiceProcess process = ServiceProcess.start(Services.projectRoot(), definition, port, env,
+                Services.projectRoot().resolve("system-tests/target/" + name + "-" + run + ".log"));
+        try {
+            return process.awaitReady(readyTimeout);
+        } catch (RuntimeException | InterruptedException e) {
+            process.close();
+            throw e;
+        }
     }
 
     /** POST /auth/signup; never throws: a refused connection is status -1. */
