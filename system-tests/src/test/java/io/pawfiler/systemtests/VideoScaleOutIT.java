@@ -59,10 +59,10 @@ class VideoScaleOutIT {
     static void startServices() throws Exception {
         database = TestPostgres.createDatabase("videoscaleout");
         int authPort = Services.freePort();
-        // 16 frames: the first instance's queue still has work when the second one has started and joined
+        // all 32 frames of a 720p clip: the first instance's queue outlasts the second one's start
         videoEnv = Resilience.videoEnv(Resilience.jwks(authPort),
                 Services.projectRoot().resolve("system-tests/target/video-scale-out/videos"),
-                Map.of("PAWFILER_VIDEO_FRAMES", "16"));
+                Map.of("PAWFILER_VIDEO_FRAMES", "32"));
         auth = Services.launch("auth-service", database, Resilience.authEnv(), authPort);
         first = Services.launch("video-analysis-service", database, videoEnv, Services.freePort());
         Services.awaitReady(ALL_READY, auth, first);
@@ -82,7 +82,7 @@ class VideoScaleOutIT {
 
     @Test
     void aSecondInstanceTakesOverPartOfTheQueueAndEachTaskIsAnalysedOnce() throws Exception {
-        byte[] clip = Resilience.faceClip("scale-out-face", 3, 640, 360);
+        byte[] clip = Resilience.faceClip("face-720p", 10, 1280, 720);
         List<Account> players = new ArrayList<>();
         List<String> tasks = new ArrayList<>();
 
