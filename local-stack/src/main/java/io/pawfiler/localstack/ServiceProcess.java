@@ -143,6 +143,24 @@ public final class ServiceProcess implements AutoCloseable {
         return -1;
     }
 
+    /**
+     * SIGKILL at once, as a crash would end it: no shutdown hook, no flush, no consumer leaving its group. Waits until
+     * the process is gone; returns how long that took.
+     */
+    public Duration kill() {
+        long began = System.nanoTime();
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException(service.name() + " still running 30 s after SIGKILL");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return Duration.ofNanos(System.nanoTime() - began);
+    }
+
     /** {@link #stop} with 20 s grace. */
     @Override
     public void close() {

@@ -46,6 +46,13 @@ public class VideoUploadedListener {
         if (!worker.process(taskId)) {
             LOGGER.log(System.Logger.Level.DEBUG, () -> "video.uploaded for finished task " + taskId + " ignored");
         }
+        if (Thread.currentThread().isInterrupted()) {
+            // the run was cut short by a shutdown: no acknowledgement, so the offset stays and the task (unfinished)
+            // is delivered again to whichever instance owns its partition next
+            LOGGER.log(System.Logger.Level.WARNING, "shutting down during the run of task " + taskId
+                    + "; left for redelivery");
+            return new CompletableFuture<>();
+        }
         return message.ack();
     }
 }

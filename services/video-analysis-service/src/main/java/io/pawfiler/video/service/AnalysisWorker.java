@@ -73,7 +73,9 @@ public class AnalysisWorker {
                         + e.getMessage() + "); retrying");
                 System.gc();
                 if (!pause(Duration.ofSeconds(2L * attempt))) {
-                    return true;  // shutting down: the unfinished task is taken again on redelivery
+                    // shutting down (interrupted): the listener leaves the event unacknowledged, so the unfinished
+                    // task is taken again on redelivery
+                    return true;
                 }
             } catch (IOException | RuntimeException e) {
                 LOGGER.log(System.Logger.Level.WARNING, "analysis of task " + taskId + " failed", e);

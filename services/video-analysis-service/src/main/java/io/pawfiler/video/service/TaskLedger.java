@@ -23,6 +23,8 @@ import io.pawfiler.video.store.TaskStore.Task;
 @ApplicationScoped
 public class TaskLedger {
 
+    private static final System.Logger LOGGER = System.getLogger(TaskLedger.class.getName());
+
     @Inject
     TaskStore store;
 
@@ -92,9 +94,21 @@ public class TaskLedger {
         store.log(taskId, stage, "INFO", message, now);
     }
 
+    /**
+     * The result, COMPLETED and {@code analysis.completed}, unless the task is finished already (a second run of it,
+     * e.g. an instance still running a task whose partition a rebalance moved): the first outcome stands.
+     *
+     * @return false if the task was finished already and nothing was written
+     */
     @Transactional
-    public void complete(Task task, DeepfakeReport report, Double fakeScore) {
+    public boolean complete(Task task, DeepfakeReport report, Double fakeScore) {
         Instant now = Instant.now();
+        Optional<Task> current = store.find(task.id(), true);
+        if (current.isEmpty() || current.get().finished()) {
+            LOGGER.log(System.Logger.Level.WARNING, "task " + task.id() + " finished by another run ("
+                    + current.map(Task::stage).orElse("gone") + "); this run's result is dropped");
+            return false;
+        }
         store.saveResult(task.id(), report.getVerdict(), fakeScore, report.getFacesFound(), report.getModelVersion(),
                 report.toByteArray(), now);
         store.setStage(task.id(), "COMPLETED", null, false, now);
@@ -107,11 +121,20 @@ public class TaskLedger {
                 .setFacesFound(report.getFacesFound()).setModelVersion(report.getModelVersion())
                 .setProcessingTimeMs(report.getProcessingTimeMs()).setCompletedAt(timestamp(now))
                 .setFilename(task.filename()).build());
+        return true;
     }
 
+    /** FAILED with the reason and {@code analysis.completed}, unless the task is finished already (see complete). */
     @Transactional
     public void fail(String taskId, String reason) {
-        store.find(taskId, true).ifPresent(task -> fail(task, reason, Instant.now()));
+        store.find(taskId, true).ifPresent(task -> {
+            if (task.finished()) {
+                LOGGER.log(System.Logger.Level.WARNING, "task " + taskId + " finished by another run (" + task.stage()
+                        + "); this run's failure is dropped: " + reason);
+            } else {
+                fail(task, reason, Instant.now());
+            }
+        });
     }
 
     private void fail(Task task, String reason, Instant now) {
