@@ -88,11 +88,9 @@ final class Resilience {
         return env;
     }
 
-    private static final Map<String, Integer> RUNS = new java.util.concurrent.ConcurrentHashMap<>();
-
     /**
      * Starts the service again on its port (after a crash) and waits until it is ready; its log goes to a file of
-     * its own, {@code system-tests/target/<name>-<n>.log}, so the crashed run's log is kept.
+     * its own ({@link Services#freshLog}), so the crashed run's log is kept.
      */
     static ServiceProcess restart(String name, TestPostgres.Database database, Map<String, String> extraEnv, int port,
                                   Duration readyTimeout) throws IOException, InterruptedException {
@@ -104,9 +102,8 @@ final class Resilience {
                 "PAWFILER_DB_PASSWORD", database.password(),
                 "PAWFILER_KAFKA_BOOTSTRAP_SERVERS", TestKafka.bootstrapServers()));
         env.putAll(extraEnv);
-        int run = RUNS.merge(name, 2, (a, b) -> a + 1);
         ServiceProcess process = ServiceProcess.start(Services.projectRoot(), definition, port, env,
-                Services.projectRoot().resolve("system-tests/target/" + name + "-" + run + ".log"));
+                Services.freshLog(name));
         try {
             return process.awaitReady(readyTimeout);
         } catch (RuntimeException | InterruptedException e) {

@@ -68,7 +68,7 @@ final class Services {
                 "PAWFILER_KAFKA_BOOTSTRAP_SERVERS", TestKafka.bootstrapServers()));
         env.putAll(extraEnv);
         return ServiceProcess.start(projectRoot(), definition, port, env,
-                projectRoot().resolve("system-tests/target/" + instance + ".log"));
+                freshLog(instance));
     }
 
     /**
@@ -82,6 +82,23 @@ final class Services {
             process.awaitReady(Duration.ofNanos(Math.max(Duration.ofSeconds(1).toNanos(), deadline - System.nanoTime())));
         }
     }
+
+    /**
+     * {@code target/<instance>.log}, or {@code <instance>-2.log}, {@code -3} ... when an earlier process of this run
+     * (another test class, a restart) wrote that one: a failed class's logs are still there after the build.
+     */
+    static Path freshLog(String instance) {
+        Path target = projectRoot().resolve("system-tests/target");
+        Path log = target.resolve(instance + ".log");
+        for (int n = 2; java.nio.file.Files.exists(log) && LOGS_WRITTEN.contains(log); n++) {
+            log = target.resolve(instance + "-" + n + ".log");
+        }
+        LOGS_WRITTEN.add(log);
+        return log;
+    }
+
+    /** Logs this test JVM wrote (older ones, from an earlier build, are overwritten). */
+    private static final java.util.Set<Path> LOGS_WRITTEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
