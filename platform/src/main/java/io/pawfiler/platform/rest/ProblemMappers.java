@@ -66,7 +66,7 @@ public final class ProblemMappers {
     public static class JsonbExceptionMapper implements ExceptionMapper<JsonbException> {
         @Override
         public Response toResponse(JsonbException exception) {
-            return Problem.of(ErrorKind.INVALID_ARGUMENT, 400, "request body is not valid JSON for this operation");
+            return Problem.of(BodyProblems.of(exception));
         }
     }
 
@@ -75,7 +75,7 @@ public final class ProblemMappers {
     public static class JsonExceptionMapper implements ExceptionMapper<JsonException> {
         @Override
         public Response toResponse(JsonException exception) {
-            return Problem.of(ErrorKind.INVALID_ARGUMENT, 400, "request body is not valid JSON");
+            return Problem.of(BodyProblems.of(exception));
         }
     }
 
@@ -84,8 +84,8 @@ public final class ProblemMappers {
     public static class ProcessingExceptionMapper implements ExceptionMapper<ProcessingException> {
         @Override
         public Response toResponse(ProcessingException exception) {
-            if (exception.getCause() instanceof JsonbException || exception.getCause() instanceof JsonException) {
-                return Problem.of(ErrorKind.INVALID_ARGUMENT, 400, "request body is not valid JSON for this operation");
+            if (BodyProblems.isBodyProblem(exception)) {
+                return Problem.of(BodyProblems.of(exception));
             }
             return internal(exception);
         }
