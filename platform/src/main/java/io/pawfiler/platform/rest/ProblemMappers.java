@@ -55,6 +55,11 @@ public final class ProblemMappers {
                 case 429 -> ErrorKind.RESOURCE_EXHAUSTED;
                 default -> ErrorKind.INVALID_ARGUMENT;
             };
+            if (status == 400) {
+                // Jersey's own 400 (a multipart body without its boundary, an unreadable entity): the body is at fault
+                return Problem.of(io.pawfiler.platform.errors.ApiException.invalidArgument("body",
+                        "could not be read for this operation"));
+            }
             String reason = exception.getResponse().getStatusInfo().getReasonPhrase();
             return Problem.of(kind, status, reason);
         }
