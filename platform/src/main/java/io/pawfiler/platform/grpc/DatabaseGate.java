@@ -4,7 +4,6 @@ import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
-import io.grpc.StatusRuntimeException;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -34,12 +33,6 @@ public class DatabaseGate implements ServerInterceptor {
         if (!database.isDown()) {
             return next.startCall(call, headers);
         }
-        StatusRuntimeException refusal = GrpcErrors.toStatus(
-                DatabaseFailures.unreachable(database.retryAfter()), "gate");
-        // headers first: Helidon 4.1.2 drops the :status of a trailers-only response (see GrpcErrors.refuse)
-        call.sendHeaders(new Metadata());
-        call.close(refusal.getStatus(), refusal.getTrailers() == null ? new Metadata() : refusal.getTrailers());
-        return new ServerCall.Listener<>() {
-        };
+        return GrpcErrors.refuse(call, GrpcErrors.toStatus(DatabaseFailures.unreachable(database.retryAfter()), "gate"));
     }
 }

@@ -35,11 +35,44 @@ public final class GrpcErrors {
     /**
      * Ends a call from an interceptor before its handler runs. The headers go first: Helidon 4.1.2 drops the HTTP
      * {@code :status} of a trailers-only response, which clients then read as INTERNAL.
+     *
+     * <p>A call whose client sends one request message (unary, server streaming) is ended once that message is in
+     * (at half-close), not at once: Helidon 4.1.2 drops the DATA frames of a stream it already closed without
+     * giving their bytes back to the connection's flow-control window, so every refused request leaked its size,
+     * and after 64 KiB (one refused upload-sized request, say with an expired token) every call on that HTTP/2
+     * connection hung, other callers' too when a proxy shares the connection.
      */
     public static <Q, R> ServerCall.Listener<Q> refuse(ServerCall<Q, R> call, Status status) {
-        call.sendHeaders(new Metadata());
-        call.close(status, new Metadata());
+        return refuse(call, status.asRuntimeException());
+    }
+
+    /** The same with the refusal's trailers (its {@code google.rpc} details: field, retry delay). */
+    public static <Q, R> ServerCall.Listener<Q> refuse(ServerCall<Q, R> call, StatusRuntimeException refusal) {
+        Status status = refusal.getStatus();
+        Metadata trailers = refusal.getTrailers() == null ? new Metadata() : refusal.getTrailers();
+        if (!call.getMethodDescriptor().getType().clientSendsOneMessage()) {
+            call.sendHeaders(new Metadata());
+            call.close(status, trailers);
+            return new ServerCall.Listener<>() {
+            };
+        }
+        call.request(2); // the message and anything after it, read and dropped
         return new ServerCall.Listener<>() {
+            private boolean closed;
+
+            @Override
+            public void onHalfClose() {
+                if (!closed) {
+                    closed = true;
+                    call.sendHeaders(new Metadata());
+                    call.close(status, trailers);
+                }
+            }
+
+            @Override
+            public void onMessage(Q message) {
+                call.request(1);
+            }
         };
     }
 

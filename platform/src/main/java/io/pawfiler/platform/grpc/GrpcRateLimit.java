@@ -6,7 +6,6 @@ import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
-import io.grpc.StatusRuntimeException;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -42,11 +41,7 @@ public class GrpcRateLimit implements ServerInterceptor {
             try {
                 limits.acquire(operation.get(), caller.get());
             } catch (ApiException refused) {
-                StatusRuntimeException status = GrpcErrors.toStatus(refused, "rate limit");
-                call.sendHeaders(new Metadata()); // see GrpcErrors.refuse
-                call.close(status.getStatus(), status.getTrailers() == null ? new Metadata() : status.getTrailers());
-                return new ServerCall.Listener<>() {
-                };
+                return GrpcErrors.refuse(call, GrpcErrors.toStatus(refused, "rate limit"));
             }
         }
         return next.startCall(call, headers);

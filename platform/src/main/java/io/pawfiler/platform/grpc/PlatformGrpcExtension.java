@@ -23,22 +23,28 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Registers the gRPC side of a service on its port: the application's service beans, each wrapped in the
  * application's {@link ServerInterceptor} beans (lowest {@code @Priority} outermost), plus server reflection
- * (v1alpha, as grpcurl and Postman use it) and the standard gRPC health service.
+ * (v1alpha, as grpcurl and Postman use it) and the standard gRPC health service. Request messages are checked
+ * and limited to {@code pawfiler.grpc.max-message-bytes} (4 MiB, grpc-java's default) first: {@link CheckedRequests}.
  */
 @ApplicationScoped
 public class PlatformGrpcExtension implements GrpcMpExtension {
 
     private final GrpcHealth health;
     private final Instance<ServerInterceptor> interceptors;
+    private final int maxMessageBytes;
 
     @Inject
-    PlatformGrpcExtension(GrpcHealth health, Instance<ServerInterceptor> interceptors) {
+    PlatformGrpcExtension(GrpcHealth health, Instance<ServerInterceptor> interceptors,
+                          @ConfigProperty(name = "pawfiler.grpc.max-message-bytes", defaultValue = "4194304")
+                          int maxMessageBytes) {
         this.health = health;
         this.interceptors = interceptors;
+        this.maxMessageBytes = maxMessageBytes;
     }
 
     @Override
@@ -53,7 +59,9 @@ public class PlatformGrpcExtension implements GrpcMpExtension {
             ServerServiceDefinition definition = service.bindService();
             services.add(definition);
             // ServerInterceptors.intercept runs the last one in the list first: reversed priority order above.
-            context.routing().service(ServerInterceptors.intercept(definition, chain));
+            // unparsable or oversize requests are answered (INVALID_ARGUMENT / RESOURCE_EXHAUSTED), see CheckedRequests
+            context.routing().service(ServerInterceptors.intercept(CheckedRequests.wrap(definition, maxMessageBytes),
+                    chain));
         }
 
         ServerServiceDefinition healthService = health.statusManager().getHealthService().bindService();

@@ -64,6 +64,11 @@ public final class ProblemMappers {
                 case 429 -> ErrorKind.RESOURCE_EXHAUSTED;
                 default -> ErrorKind.INVALID_ARGUMENT;
             };
+            if (status == 400) {
+                // Jersey's own 400 (a multipart body without its boundary, an unreadable entity): the body is at fault
+                return Problem.of(io.pawfiler.platform.errors.ApiException.invalidArgument("body",
+                        "could not be read for this operation"));
+            }
             String reason = exception.getResponse().getStatusInfo().getReasonPhrase();
             return Problem.of(kind, status, reason);
         }
@@ -79,7 +84,7 @@ public final class ProblemMappers {
             if (cutOff.isPresent()) {
                 return cutOff.get();
             }
-            return Problem.of(ErrorKind.INVALID_ARGUMENT, 400, "request body is not valid JSON for this operation");
+            return Problem.of(BodyProblems.of(exception));
         }
     }
 
@@ -92,7 +97,7 @@ public final class ProblemMappers {
             if (cutOff.isPresent()) {
                 return cutOff.get();
             }
-            return Problem.of(ErrorKind.INVALID_ARGUMENT, 400, "request body is not valid JSON");
+            return Problem.of(BodyProblems.of(exception));
         }
     }
 
@@ -105,8 +110,8 @@ public final class ProblemMappers {
             if (cutOff.isPresent()) {
                 return cutOff.get();
             }
-            if (exception.getCause() instanceof JsonbException || exception.getCause() instanceof JsonException) {
-                return Problem.of(ErrorKind.INVALID_ARGUMENT, 400, "request body is not valid JSON for this operation");
+            if (BodyProblems.isBodyProblem(exception)) {
+                return Problem.of(BodyProblems.of(exception));
             }
             return internal(exception);
         }

@@ -155,14 +155,22 @@ public class QuizGrpcService extends QuizServiceGrpc.QuizServiceImplBase {
     @Override
     public void refillEnergy(RefillEnergyRequest request, StreamObserver<RefillEnergyResponse> response) {
         Caller caller = callers.require();
-        String userId = caller.subjectOrAdminChoice(request.getUserId());
+        String userId = caller.subjectOrAdminChoice(checkedUserId(request.getUserId()));
         Energy energy = game.refillEnergy(userId, caller.isAdmin() || caller.hasRole("premium"));
         reply(response, RefillEnergyResponse.newBuilder().setSuccess(true).setEnergy(energy.current())
                 .setMaxEnergy(energy.max()).build());
     }
 
     private String player(String requestedUserId) {
-        return callers.require().subjectOrAdminChoice(requestedUserId);
+        return callers.require().subjectOrAdminChoice(checkedUserId(requestedUserId));
+    }
+
+    /** An admin's choice of player: a user id fits the 64 characters of the profile table (was INTERNAL). */
+    static String checkedUserId(String requestedUserId) {
+        if (requestedUserId != null && requestedUserId.length() > 64) {
+            throw ApiException.invalidArgument("user_id", "must be at most 64 characters");
+        }
+        return requestedUserId;
     }
 
     private static <T> void reply(StreamObserver<T> response, T value) {
