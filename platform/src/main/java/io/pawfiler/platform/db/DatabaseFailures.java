@@ -3,6 +3,7 @@ package io.pawfiler.platform.db;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
+import java.util.function.Predicate;
 
 import io.pawfiler.platform.errors.ApiException;
 
@@ -29,38 +30,38 @@ public final class DatabaseFailures {
      * (57P01-57P03).
      */
     public static boolean isConnectionLoss(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SQLException sql && sql.getSQLState() != null) {
-                String state = sql.getSQLState();
-                if (state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03")) {
-                    return true;
-                }
-            }
-            if (cause.getCause() == cause) {
-                break;
-            }
-        }
-        return false;
+        return anySqlState(failure, state -> state.startsWith("08")
+                || state.equals("57P01") || state.equals("57P02") || state.equals("57P03"));
     }
 
     /**
-     * True when trying the same work again later can succeed: a connection loss, no pool connection in time
-     * (overload), a statement cancelled by the statement timeout (57014), a serialization failure or a deadlock
-     * (40001, 40P01).
+     * True when the database is there but busy: no pool connection became free in time
+     * ({@code pawfiler.db.connection-timeout-ms}), or PostgreSQL cancelled a statement that ran past
+     * {@code pawfiler.db.statement-timeout-ms} (SQLState 57014).
+     */
+    public static boolean isOverload(Throwable failure) {
+        return anyCause(failure, cause -> cause instanceof SQLTransientConnectionException)
+                || anySqlState(failure, "57014"::equals);
+    }
+
+    /**
+     * True when trying the same work again later can succeed: a connection loss, an overload, a serialization
+     * failure or a deadlock (40001, 40P01).
      */
     public static boolean isTransient(Throwable failure) {
-        if (isConnectionLoss(failure)) {
-            return true;
-        }
+        return isConnectionLoss(failure) || isOverload(failure)
+                || anySqlState(failure, state -> state.equals("40001") || state.equals("40P01"));
+    }
+
+    private static boolean anySqlState(Throwable failure, Predicate<String> state) {
+        return anyCause(failure, cause -> cause instanceof SQLException sql && sql.getSQLState() != null
+                && state.test(sql.getSQLState()));
+    }
+
+    private static boolean anyCause(Throwable failure, Predicate<Throwable> test) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SQLTransientConnectionException) {
+            if (test.test(cause)) {
                 return true;
-            }
-            if (cause instanceof SQLException sql && sql.getSQLState() != null) {
-                String state = sql.getSQLState();
-                if (state.equals("57014") || state.equals("40001") || state.equals("40P01")) {
-                    return true;
-                }
             }
             if (cause.getCause() == cause) {
                 break;

@@ -99,27 +99,13 @@ public final class GrpcErrors {
             // The database went away under this call (DatabaseGate refuses the next ones before they start).
             return toStatus(DatabaseFailures.unreachable(DatabaseFailures.DEFAULT_RETRY_AFTER), method);
         }
-        if (causedByPoolTimeout(failure)) {
+        if (DatabaseFailures.isOverload(failure)) {
             // Overload, not a bug: the caller may retry later (and the log is not flooded with stack traces).
             return BUSY.asRuntimeException();
         }
         String incident = UUID.randomUUID().toString();
         LOGGER.log(System.Logger.Level.ERROR, "Unexpected failure in " + method + " (incident " + incident + ")", failure);
         return Status.INTERNAL.withDescription("internal error, incident " + incident).asRuntimeException();
-    }
-
-    /**
-     * No database connection became free in time ({@code pawfiler.db.connection-timeout-ms}), or PostgreSQL cancelled
-     * a statement that ran past {@code pawfiler.db.statement-timeout-ms} (SQLState 57014): both mean overload.
-     */
-    static boolean causedByPoolTimeout(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof java.sql.SQLTransientConnectionException
-                    || cause instanceof java.sql.SQLException sql && "57014".equals(sql.getSQLState())) {
-                return true;
-            }
-        }
-        return false;
     }
 
     static Code grpcCode(ErrorKind kind) {

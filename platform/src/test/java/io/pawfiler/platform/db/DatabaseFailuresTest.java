@@ -26,6 +26,8 @@ class DatabaseFailuresTest {
     void aPoolTimeoutUnderLoadIsTransientButNotALoss() {
         SQLTransientConnectionException busy = new SQLTransientConnectionException("pool - request timed out");
         assertFalse(DatabaseFailures.isConnectionLoss(busy));
+        assertTrue(DatabaseFailures.isOverload(new PersistenceException(busy)));
+        assertFalse(DatabaseFailures.isOverload(new SQLException("deadlock detected", "40P01")));
         assertTrue(DatabaseFailures.isTransient(new PersistenceException(busy)));
         assertTrue(DatabaseFailures.isTransient(new SQLException("canceling statement due to statement timeout", "57014")));
         assertTrue(DatabaseFailures.isTransient(new SQLException("deadlock detected", "40P01")));
