@@ -36,8 +36,8 @@ public class GrpcRateLimit implements ServerInterceptor {
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
                                                        ServerCallHandler<Q, R> next) {
         Optional<String> operation = limits.grpcOperation(call.getMethodDescriptor().getFullMethodName());
-        Optional<Caller> caller = callers.current();
-        if (operation.isPresent() && caller.isPresent()) {
+        Optional<Caller> caller = operation.isPresent() ? callers.current() : Optional.empty();
+        if (caller.isPresent()) {
             try {
                 limits.acquire(operation.get(), caller.get());
             } catch (ApiException refused) {

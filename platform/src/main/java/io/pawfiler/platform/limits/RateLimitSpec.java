@@ -29,6 +29,14 @@ public final class RateLimitSpec {
     private RateLimitSpec() {
     }
 
+    /**
+     * How an HTTP request reads against configured operations ({@code METHOD /path-prefix}): {@code "POST /upload-video"}
+     * for a JAX-RS path with or without its leading slash. An operation matches a request that starts with it.
+     */
+    public static String httpRequest(String method, String path) {
+        return method + " " + (path.startsWith("/") ? path : "/" + path);
+    }
+
     /** The limits by operation; a malformed entry fails with a message that quotes it. */
     public static Map<String, Limit> parse(String spec) {
         Map<String, Limit> limits = new LinkedHashMap<>();

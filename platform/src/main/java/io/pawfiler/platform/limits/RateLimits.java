@@ -51,7 +51,7 @@ public class RateLimits {
 
     /** The operation key configured for an HTTP request ({@code METHOD /path-prefix}), if it is limited. */
     public Optional<String> httpOperation(String method, String path) {
-        String request = method + " " + (path.startsWith("/") ? path : "/" + path);
+        String request = RateLimitSpec.httpRequest(method, path);
         return limits.keySet().stream().filter(request::startsWith).findFirst();
     }
 

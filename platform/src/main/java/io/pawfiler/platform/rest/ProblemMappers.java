@@ -80,11 +80,7 @@ public final class ProblemMappers {
     public static class JsonbExceptionMapper implements ExceptionMapper<JsonbException> {
         @Override
         public Response toResponse(JsonbException exception) {
-            var cutOff = RequestBodyLimit.cutOff(exception);
-            if (cutOff.isPresent()) {
-                return cutOff.get();
-            }
-            return Problem.of(BodyProblems.of(exception));
+            return RequestBodyLimit.cutOff(exception).orElseGet(() -> Problem.of(BodyProblems.of(exception)));
         }
     }
 
@@ -93,11 +89,7 @@ public final class ProblemMappers {
     public static class JsonExceptionMapper implements ExceptionMapper<JsonException> {
         @Override
         public Response toResponse(JsonException exception) {
-            var cutOff = RequestBodyLimit.cutOff(exception);
-            if (cutOff.isPresent()) {
-                return cutOff.get();
-            }
-            return Problem.of(BodyProblems.of(exception));
+            return RequestBodyLimit.cutOff(exception).orElseGet(() -> Problem.of(BodyProblems.of(exception)));
         }
     }
 

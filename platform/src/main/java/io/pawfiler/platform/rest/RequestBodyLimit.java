@@ -18,6 +18,7 @@ import jakarta.ws.rs.ext.Provider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.pawfiler.platform.errors.ErrorKind;
+import io.pawfiler.platform.limits.RateLimitSpec;
 
 /**
  * No REST request body is larger than {@code pawfiler.rest.max-body-bytes} (1 MiB), except where
@@ -54,8 +55,7 @@ public class RequestBodyLimit implements ContainerRequestFilter {
 
     @Override
     public void filter(ContainerRequestContext request) {
-        String path = request.getUriInfo().getPath();
-        String operation = request.getMethod() + " " + (path.startsWith("/") ? path : "/" + path);
+        String operation = RateLimitSpec.httpRequest(request.getMethod(), request.getUriInfo().getPath());
         long limit = limits.entrySet().stream().filter(e -> operation.startsWith(e.getKey()))
                 .mapToLong(Map.Entry::getValue).findFirst().orElse(defaultLimit);
         String declared = request.getHeaderString(HttpHeaders.CONTENT_LENGTH);
