@@ -145,14 +145,8 @@ public class DatabaseAvailability {
     }
 
     private void closeConnection() {
-        if (connection != null) {
-            try {
-                connection.close();
-            } catch (SQLException e) {
-                // it was broken already
-            }
-            connection = null;
-        }
+        DirectConnections.closeQuietly(connection);
+        connection = null;
     }
 
     private void markUp() {

@@ -48,6 +48,17 @@ public class DirectConnections {
         return DriverManager.getConnection(url, properties);
     }
 
+    /** Closes a connection of {@link #open}, broken or not (a broken one has nothing left to say); null is fine. */
+    public static void closeQuietly(Connection connection) {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                // broken already
+            }
+        }
+    }
+
     /** The time a probe may take before the database counts as unreachable. */
     public Duration timeout() {
         return timeout;

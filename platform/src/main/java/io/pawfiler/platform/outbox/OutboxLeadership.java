@@ -148,13 +148,7 @@ final class OutboxLeadership {
     }
 
     private void closeSession() {
-        if (session != null) {
-            try {
-                session.close();
-            } catch (SQLException e) {
-                // broken already
-            }
-            session = null;
-        }
+        DirectConnections.closeQuietly(session);
+        session = null;
     }
 }
