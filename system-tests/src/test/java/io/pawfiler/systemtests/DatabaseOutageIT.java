@@ -1,11 +1,9 @@
 package io.pawfiler.systemtests;
 
-import java.io.StringReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,7 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -29,7 +26,6 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import jakarta.json.Json;
-import jakarta.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -81,8 +77,7 @@ class DatabaseOutageIT {
     @BeforeAll
     static void startServices() throws Exception {
         database = TestPostgres.createDatabase("dboutage");
-        auth = Services.start("auth-service", database, Map.of("PAWFILER_AUTH_KEY_ENCRYPTION_SECRET",
-                HexFormat.of().formatHex(new SecureRandom().generateSeed(24))));
+        auth = Services.start("auth-service", database, Resilience.authEnv());
         quiz = Services.start("quiz-service", database, Map.of(
                 "PAWFILER_AUTH_JWKS_URL", auth.baseUrl() + "/.well-known/jwks.json"));
         channel = GrpcClients.plaintext(quiz.port());
@@ -102,12 +97,11 @@ class DatabaseOutageIT {
 
     @Test
     void anOutageIsRefusedFastAndLeavesNothingHalfWritten() throws Exception {
-        List<String[]> players = new ArrayList<>(); // {user id, token}
+        List<Resilience.Account> players = new ArrayList<>();
         for (int i = 0; i < PLAYERS; i++) {
-            JsonObject signedUp = signUp("before." + i + "." + UUID.randomUUID().toString().substring(0, 6)).body;
-            players.add(new String[] {signedUp.getJsonObject("user").getString("id"), signedUp.getString("token")});
+            players.add(signUp("장애집사" + i));
         }
-        awaitProfiles(players.stream().map(p -> p[0]).toList(), Duration.ofSeconds(60));
+        awaitProfiles(players.stream().map(Resilience.Account::id).toList(), Duration.ofSeconds(60));
 
         int deadLettersBefore = deadLetters(); // other test classes share the broker
         List<Call> calls = Collections.synchronizedList(new ArrayList<>());
@@ -121,7 +115,7 @@ class DatabaseOutageIT {
             if (n % 5 == 0) {
                 callers.submit(() -> calls.add(timedSignUp(n)));
             }
-            String[] player = players.get(n % PLAYERS);
+            Resilience.Account player = players.get(n % PLAYERS);
             callers.submit(() -> calls.add(timedAnswer(player, n)));
         }, 0, RATE_PERIOD_MS, TimeUnit.MILLISECONDS);
         var probes = Executors.newSingleThreadScheduledExecutor(); // a slow probe must not hold the traffic back
@@ -238,11 +232,11 @@ class DatabaseOutageIT {
         }
     }
 
-    private static Call timedAnswer(String[] player, int n) {
+    private static Call timedAnswer(Resilience.Account player, int n) {
         String attempt = UUID.randomUUID().toString();
         long started = System.nanoTime();
         try {
-            QuizServiceGrpc.newBlockingStub(channel).withInterceptors(GrpcClients.bearer(player[1]))
+            QuizServiceGrpc.newBlockingStub(channel).withInterceptors(GrpcClients.bearer(player.token()))
                     .withDeadlineAfter(10, TimeUnit.SECONDS)
                     .submitAnswer(SubmitAnswerRequest.newBuilder().setAttemptId(attempt)
                             // the seed's multiple-choice questions are 1-6 (db/quiz/002-seed-questions.sql)
@@ -258,15 +252,11 @@ class DatabaseOutageIT {
         }
     }
 
-    private record SignedUp(int status, JsonObject body) {
-    }
-
-    private static SignedUp signUp(String name) throws Exception {
-        // before the outage, on JVMs that just started (and a busy machine): time to warm up
-        HttpResponse<String> response = HTTP.send(signUpRequest(name + "@pawfiler.test", Duration.ofSeconds(60)),
-                HttpResponse.BodyHandlers.ofString());
-        assertEquals(201, response.statusCode(), response.body());
-        return new SignedUp(response.statusCode(), Json.createReader(new StringReader(response.body())).readObject());
+    /** A player signed up before the outage. */
+    static Resilience.Account signUp(String nickname) {
+        Resilience.Reply reply = Resilience.trySignUp(auth, nickname);
+        assertEquals(201, reply.status(), reply.body());
+        return Resilience.account(reply);
     }
 
     private static HttpRequest signUpRequest(String email, Duration timeout) {

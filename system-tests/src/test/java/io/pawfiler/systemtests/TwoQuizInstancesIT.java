@@ -1,17 +1,10 @@
 package io.pawfiler.systemtests;
 
-import java.io.StringReader;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,7 +38,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class TwoQuizInstancesIT {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private static final String LEADER_LINE = "now publishes the quiz outbox";
     private static final int PLAYERS = 20;
 
@@ -57,8 +48,7 @@ class TwoQuizInstancesIT {
     @BeforeAll
     static void startServices() throws Exception {
         TestPostgres.Database database = TestPostgres.createDatabase("twoquiz");
-        auth = Services.start("auth-service", database, Map.of("PAWFILER_AUTH_KEY_ENCRYPTION_SECRET",
-                HexFormat.of().formatHex(new SecureRandom().generateSeed(24))));
+        auth = Services.start("auth-service", database, Resilience.authEnv());
         Map<String, String> env = Map.of("PAWFILER_AUTH_JWKS_URL", auth.baseUrl() + "/.well-known/jwks.json",
                 // -Dpawfiler.it.single-publisher=false shows what the lock prevents (every relay publishes)
                 "PAWFILER_OUTBOX_SINGLE_PUBLISHER", System.getProperty("pawfiler.it.single-publisher", "true"));
@@ -89,9 +79,10 @@ class TwoQuizInstancesIT {
         List<String> tokens = new ArrayList<>();
         Set<String> players = new HashSet<>();
         for (int i = 0; i < PLAYERS; i++) {
-            JsonObject signedUp = signUp("twin." + i + "." + UUID.randomUUID().toString().substring(0, 6));
-            tokens.add(signedUp.getString("token"));
-            players.add(signedUp.getJsonObject("user").getString("id"));
+            Resilience.Reply reply = Resilience.trySignUp(auth, "쌍둥이" + i);
+            assertEquals(201, reply.status(), reply.body());
+            tokens.add(Resilience.account(reply).token());
+            players.add(Resilience.account(reply).id());
         }
         int leader = awaitLeader();
         int standby = 1 - leader;
@@ -222,16 +213,5 @@ class TwoQuizInstancesIT {
 
     private static boolean logHas(int instance) throws Exception {
         return Files.readString(quiz[instance].logFile()).contains(LEADER_LINE);
-    }
-
-    private static JsonObject signUp(String name) throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(auth.baseUrl() + "/auth/signup"))
-                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(60))
-                .POST(HttpRequest.BodyPublishers.ofString(Json.createObjectBuilder()
-                        .add("email", name + "@pawfiler.test").add("password", "password-123")
-                        .add("nickname", "쌍둥이").add("avatar_emoji", "🐈").build().toString()))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(201, response.statusCode(), response.body());
-        return Json.createReader(new StringReader(response.body())).readObject();
     }
 }
