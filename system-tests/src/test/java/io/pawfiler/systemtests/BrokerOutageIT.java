@@ -96,14 +96,7 @@ class BrokerOutageIT {
             GrpcClients.close(channel);
         }
         TestKafka.startBroker(); // in case the test stopped at an assertion during the outage
-        List<ServiceProcess> processes = new ArrayList<>();
-        for (ServiceProcess process : new ServiceProcess[] {dashboard, video, quiz, auth}) {
-            if (process != null) {
-                process.process().destroy();
-                processes.add(process);
-            }
-        }
-        processes.forEach(ServiceProcess::close);
+        Services.stopAll(dashboard, video, quiz, auth);
     }
 
     /** What the traffic did, per kind of request. */

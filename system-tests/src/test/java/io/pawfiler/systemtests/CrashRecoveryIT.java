@@ -106,14 +106,7 @@ class CrashRecoveryIT {
         for (ManagedChannel channel : new ManagedChannel[] {quizChannel, videoChannel, dashboardChannel}) {
             GrpcClients.close(channel);
         }
-        List<ServiceProcess> processes = new ArrayList<>();
-        for (ServiceProcess process : new ServiceProcess[] {dashboard, video, quiz, auth}) {
-            if (process != null) {
-                process.process().destroy();
-                processes.add(process);
-            }
-        }
-        processes.forEach(ServiceProcess::close);
+        Services.stopAll(dashboard, video, quiz, auth);
     }
 
     @Test

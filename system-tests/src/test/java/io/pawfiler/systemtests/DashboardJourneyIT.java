@@ -174,15 +174,7 @@ class DashboardJourneyIT {
         for (ManagedChannel channel : CHANNELS) {
             GrpcClients.close(channel);
         }
-        // a process left running would stay in its service's consumer group and take a later test class's events
-        List<ServiceProcess> processes = new ArrayList<>();
-        for (ServiceProcess process : new ServiceProcess[] {dashboard, payment, video, community, quiz, auth}) {
-            if (process != null) {
-                process.process().destroy(); // SIGTERM to all first: they shut down in parallel
-                processes.add(process);
-            }
-        }
-        processes.forEach(ServiceProcess::close);
+        Services.stopAll(dashboard, payment, video, community, quiz, auth);
         if (toss != null) {
             toss.close();
         }

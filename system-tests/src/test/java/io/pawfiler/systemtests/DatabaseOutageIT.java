@@ -87,12 +87,7 @@ class DatabaseOutageIT {
     static void stopServices() throws InterruptedException {
         TestPostgres.startServer(); // whatever happened, later test classes get their database back
         GrpcClients.close(channel);
-        if (quiz != null) {
-            quiz.close();
-        }
-        if (auth != null) {
-            auth.close();
-        }
+        Services.stopAll(quiz, auth);
     }
 
     @Test

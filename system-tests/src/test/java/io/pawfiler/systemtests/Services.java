@@ -5,7 +5,9 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.pawfiler.localstack.ServiceDefinition;
@@ -99,6 +101,21 @@ final class Services {
 
     /** Logs this test JVM wrote (older ones, from an earlier build, are overwritten). */
     private static final java.util.Set<Path> LOGS_WRITTEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * Stops the processes, any of them null: SIGTERM to all first, so they shut down in parallel, then waits for each.
+     * A process left running would stay in its service's consumer group and take a later test class's events.
+     */
+    static void stopAll(ServiceProcess... processes) {
+        List<ServiceProcess> stopping = new ArrayList<>();
+        for (ServiceProcess process : processes) {
+            if (process != null) {
+                process.process().destroy();
+                stopping.add(process);
+            }
+        }
+        stopping.forEach(ServiceProcess::close);
+    }
 
     static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {

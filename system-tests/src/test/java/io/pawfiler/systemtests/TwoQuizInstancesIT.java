@@ -63,15 +63,10 @@ class TwoQuizInstancesIT {
 
     @AfterAll
     static void stopServices() throws InterruptedException {
-        for (int i = 0; i < 2; i++) {
-            GrpcClients.close(channels[i]);
-            if (quiz[i] != null) {
-                quiz[i].close();
-            }
+        for (ManagedChannel channel : channels) {
+            GrpcClients.close(channel);
         }
-        if (auth != null) {
-            auth.close();
-        }
+        Services.stopAll(quiz[0], quiz[1], auth);
     }
 
     @Test

@@ -70,14 +70,7 @@ class VideoScaleOutIT {
 
     @AfterAll
     static void stopServices() {
-        List<ServiceProcess> processes = new ArrayList<>();
-        for (ServiceProcess process : new ServiceProcess[] {second, first, auth}) {
-            if (process != null) {
-                process.process().destroy();
-                processes.add(process);
-            }
-        }
-        processes.forEach(ServiceProcess::close);
+        Services.stopAll(second, first, auth);
     }
 
     @Test
