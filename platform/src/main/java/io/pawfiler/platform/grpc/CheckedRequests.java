@@ -18,6 +18,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 
 import io.pawfiler.platform.errors.ApiException;
+import io.pawfiler.platform.limits.SizeLimitSpec;
 
 /**
  * Request messages a service cannot parse get INVALID_ARGUMENT naming the field (oversize ones RESOURCE_EXHAUSTED),
@@ -33,14 +34,15 @@ final class CheckedRequests {
     private CheckedRequests() {
     }
 
-    /** The service with every protobuf request marshaller checked and limited to {@code maxMessageBytes}. */
-    static ServerServiceDefinition wrap(ServerServiceDefinition definition, int maxMessageBytes) {
+    /** The service with every protobuf request marshaller checked and limited to its method's size limit. */
+    static ServerServiceDefinition wrap(ServerServiceDefinition definition, SizeLimitSpec limits) {
         ServiceDescriptor original = definition.getServiceDescriptor();
         ServiceDescriptor.Builder descriptor = ServiceDescriptor.newBuilder(original.getName())
                 .setSchemaDescriptor(original.getSchemaDescriptor());
         java.util.List<ServerMethodDefinition<?, ?>> methods = new java.util.ArrayList<>();
         for (ServerMethodDefinition<?, ?> method : definition.getMethods()) {
-            ServerMethodDefinition<?, ?> checked = checked(method, maxMessageBytes);
+            long limit = Math.min(Integer.MAX_VALUE - 1, limits.limitFor(method.getMethodDescriptor().getFullMethodName()));
+            ServerMethodDefinition<?, ?> checked = checked(method, (int) limit);
             descriptor.addMethod(checked.getMethodDescriptor());
             methods.add(checked);
         }

@@ -25,26 +25,32 @@ import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import io.pawfiler.platform.limits.SizeLimitSpec;
+
 /**
  * Registers the gRPC side of a service on its port: the application's service beans, each wrapped in the
  * application's {@link ServerInterceptor} beans (lowest {@code @Priority} outermost), plus server reflection
  * (v1alpha, as grpcurl and Postman use it) and the standard gRPC health service. Request messages are checked
- * and limited to {@code pawfiler.grpc.max-message-bytes} (4 MiB, grpc-java's default) first: {@link CheckedRequests}.
+ * and limited to {@code pawfiler.grpc.max-message-bytes} (4 MiB, grpc-java's default) first, or to what
+ * {@code pawfiler.grpc.message-limits} ({@code service/Method=bytes}, comma-separated) allows one method, such as a
+ * post with its media inline: {@link CheckedRequests}.
  */
 @ApplicationScoped
 public class PlatformGrpcExtension implements GrpcMpExtension {
 
     private final GrpcHealth health;
     private final Instance<ServerInterceptor> interceptors;
-    private final int maxMessageBytes;
+    private final SizeLimitSpec messageLimits;
 
     @Inject
     PlatformGrpcExtension(GrpcHealth health, Instance<ServerInterceptor> interceptors,
                           @ConfigProperty(name = "pawfiler.grpc.max-message-bytes", defaultValue = "4194304")
-                          int maxMessageBytes) {
+                          int maxMessageBytes,
+                          @ConfigProperty(name = "pawfiler.grpc.message-limits", defaultValue = " ")
+                          String messageLimits) {
         this.health = health;
         this.interceptors = interceptors;
-        this.maxMessageBytes = maxMessageBytes;
+        this.messageLimits = new SizeLimitSpec("pawfiler.grpc.message-limits", messageLimits, maxMessageBytes);
     }
 
     @Override
@@ -60,7 +66,7 @@ public class PlatformGrpcExtension implements GrpcMpExtension {
             services.add(definition);
             // ServerInterceptors.intercept runs the last one in the list first: reversed priority order above.
             // unparsable or oversize requests are answered (INVALID_ARGUMENT / RESOURCE_EXHAUSTED), see CheckedRequests
-            context.routing().service(ServerInterceptors.intercept(CheckedRequests.wrap(definition, maxMessageBytes),
+            context.routing().service(ServerInterceptors.intercept(CheckedRequests.wrap(definition, messageLimits),
                     chain));
         }
 

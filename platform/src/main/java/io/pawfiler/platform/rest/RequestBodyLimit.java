@@ -3,8 +3,6 @@ package io.pawfiler.platform.rest;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,6 +17,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.pawfiler.platform.errors.ErrorKind;
 import io.pawfiler.platform.limits.RateLimitSpec;
+import io.pawfiler.platform.limits.SizeLimitSpec;
 
 /**
  * No REST request body is larger than {@code pawfiler.rest.max-body-bytes} (1 MiB), except where
@@ -32,32 +31,17 @@ import io.pawfiler.platform.limits.RateLimitSpec;
 @ApplicationScoped
 public class RequestBodyLimit implements ContainerRequestFilter {
 
-    private final long defaultLimit;
-    private final Map<String, Long> limits = new LinkedHashMap<>();
+    private final SizeLimitSpec limits;
 
     @Inject
     RequestBodyLimit(@ConfigProperty(name = "pawfiler.rest.max-body-bytes", defaultValue = "1048576") long defaultLimit,
                      @ConfigProperty(name = "pawfiler.rest.body-limits", defaultValue = " ") String bodyLimits) {
-        this.defaultLimit = defaultLimit;
-        for (String entry : bodyLimits.split(",")) {
-            if (entry.isBlank()) {
-                continue;
-            }
-            int equals = entry.lastIndexOf('=');
-            try {
-                limits.put(entry.substring(0, equals).trim(), Long.parseLong(entry.substring(equals + 1).trim()));
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException("pawfiler.rest.body-limits: \"" + entry.trim()
-                        + "\": expected METHOD /path-prefix=bytes", e);
-            }
-        }
+        this.limits = new SizeLimitSpec("pawfiler.rest.body-limits", bodyLimits, defaultLimit);
     }
 
     @Override
     public void filter(ContainerRequestContext request) {
-        String operation = RateLimitSpec.httpRequest(request.getMethod(), request.getUriInfo().getPath());
-        long limit = limits.entrySet().stream().filter(e -> operation.startsWith(e.getKey()))
-                .mapToLong(Map.Entry::getValue).findFirst().orElse(defaultLimit);
+        long limit = limits.limitFor(RateLimitSpec.httpRequest(request.getMethod(), request.getUriInfo().getPath()));
         String declared = request.getHeaderString(HttpHeaders.CONTENT_LENGTH);
         if (declared != null) {
             try {
