@@ -9,6 +9,7 @@ import jakarta.interceptor.InvocationContext;
 
 import io.pawfiler.platform.db.DatabaseAvailability;
 import io.pawfiler.platform.db.DatabaseFailures;
+import io.pawfiler.platform.errors.ApiException;
 
 /**
  * Completes a gRPC call with the right status when its service method throws.
@@ -22,6 +23,8 @@ import io.pawfiler.platform.db.DatabaseFailures;
 @Interceptor
 @Priority(Interceptor.Priority.PLATFORM_AFTER)
 public class GrpcErrorMappingInterceptor {
+
+    private static final System.Logger LOGGER = System.getLogger(GrpcErrorMappingInterceptor.class.getName());
 
     @Inject
     DatabaseAvailability database;
@@ -46,12 +49,17 @@ public class GrpcErrorMappingInterceptor {
     }
 
     /**
-     * A pool timeout while the database monitor sees the database gone is the outage, not overload: the caller gets
-     * "unreachable" with a retry delay (calls that started before the gate closed end here).
+     * A call that started before the gate closed and failed while the database monitor sees the database gone met
+     * the outage (a pool timeout, a commit on a dead connection, whatever wrapping the driver's error got on the way):
+     * the caller gets "unreachable" with a retry delay, never INTERNAL. The caller's own mistakes stay what they are.
      */
     private Exception duringOutage(Exception failure) {
-        return database != null && database.isDown() && DatabaseFailures.isTransient(failure)
-                ? DatabaseFailures.unreachable(database.retryAfter()) : failure;
+        if (database == null || !database.isDown() || failure instanceof ApiException
+                || failure instanceof io.grpc.StatusRuntimeException || failure instanceof io.grpc.StatusException) {
+            return failure;
+        }
+        LOGGER.log(System.Logger.Level.WARNING, "call failed during a database outage; answered unreachable", failure);
+        return DatabaseFailures.unreachable(database.retryAfter());
     }
 
     /** Ends a call with the status {@code failure} maps to (for handlers that report errors asynchronously). */

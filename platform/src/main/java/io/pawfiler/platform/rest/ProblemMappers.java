@@ -121,8 +121,11 @@ public final class ProblemMappers {
             if (cutOff.isPresent()) {
                 return cutOff.get();
             }
-            if (database != null && database.isDown() && DatabaseFailures.isTransient(exception)) {
-                // a pool timeout while the monitor sees the database gone: the outage, not overload
+            if (database != null && database.isDown()) {
+                // failed while the monitor sees the database gone (a pool timeout, a commit on a dead connection,
+                // whatever wrapping the driver's error got): the outage, answered 503 with Retry-After, never 500
+                LOGGER.log(System.Logger.Level.WARNING, "request failed during a database outage; answered 503",
+                        exception);
                 return Problem.of(DatabaseFailures.unreachable(database.retryAfter()));
             }
             if (DatabaseFailures.isTransient(exception) && !DatabaseFailures.isConnectionLoss(exception)) {
