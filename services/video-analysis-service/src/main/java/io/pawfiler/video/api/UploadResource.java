@@ -3,12 +3,12 @@ package io.pawfiler.video.api;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.List;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -16,7 +16,10 @@ import jakarta.ws.rs.core.EntityPart;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -38,6 +41,12 @@ public class UploadResource {
     public record Uploaded(String taskId, String message, String videoSha256, long sizeBytes) {
     }
 
+    /** The form as OpenAPI shows it (the resource reads the parts itself). */
+    @Schema(name = "UploadForm", requiredProperties = "video")
+    public record UploadForm(@Schema(type = SchemaType.STRING, format = "binary",
+            description = "the video (mp4, mov, webm, avi, mkv; see pawfiler.video.max-upload-bytes)") String video) {
+    }
+
     @Inject
     Submissions submissions;
 
@@ -57,7 +66,11 @@ public class UploadResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE))
     @APIResponse(responseCode = "429", description = "the free plan's monthly analyses are used up; the detail says "
             + "when the quota resets, Retry-After in how many seconds", content = @Content(mediaType = Problem.MEDIA_TYPE))
-    public Response upload(@FormParam("video") EntityPart video) {
+    public Response upload(@RequestBody(content = @Content(mediaType = MediaType.MULTIPART_FORM_DATA,
+            schema = @Schema(implementation = UploadForm.class))) List<EntityPart> parts) {
+        // the whole form, not @FormParam("video"): Jersey's lookup of a missing part throws a NullPointerException
+        EntityPart video = parts == null ? null : parts.stream().filter(part -> "video".equals(part.getName()))
+                .findFirst().orElse(null);
         if (video == null) {
             throw ApiException.invalidArgument("video", "a multipart field named video is required");
         }

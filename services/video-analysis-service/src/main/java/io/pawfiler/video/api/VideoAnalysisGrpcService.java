@@ -70,7 +70,8 @@ public class VideoAnalysisGrpcService extends VideoAnalysisServiceGrpc.VideoAnal
     CallerContext callers;
 
     /**
-     * Metadata first, then chunks; the quota unit is taken before the first byte, the bytes go to a scratch file.
+     * Metadata first, then chunks; the quota unit is taken with the first message (a call whose first message the
+     * platform refuses as malformed takes nothing), the bytes go to a scratch file.
      * A refused upload (quota, size, not a video) keeps reading and dropping what the client still sends and answers
      * the error when the client is done: Helidon 4.1.2 does not credit the HTTP/2 connection's flow-control window
      * for data that arrives on a call it already closed, so an early answer would slowly stall every other call
@@ -79,33 +80,42 @@ public class VideoAnalysisGrpcService extends VideoAnalysisServiceGrpc.VideoAnal
      */
     @Override
     public StreamObserver<UploadVideoRequest> uploadVideo(StreamObserver<UploadVideoResponse> response) {
-        Caller caller = callers.require();
-        try {
-            return new Upload(response, submissions.open(AnalysisQuota.Owner.of(caller), null), null);
-        } catch (RuntimeException refused) {
-            return new Upload(response, null, refused);
+        Upload upload = new Upload(response, AnalysisQuota.Owner.of(callers.require()));
+        // A call can end without this observer hearing of it: the platform answers a later malformed message itself
+        // (CheckedRequests), and a client may cancel. Either way the unit and the scratch file are given back.
+        if (response instanceof ServerCallStreamObserver<UploadVideoResponse> call) {
+            call.setOnCloseHandler(upload::release);
+            call.setOnCancelHandler(upload::release);
         }
+        return upload;
     }
 
     private final class Upload implements StreamObserver<UploadVideoRequest> {
         private final StreamObserver<UploadVideoResponse> response;
-        private final Submissions.Submission submission;
+        private final AnalysisQuota.Owner owner;
+        private Submissions.Submission submission;
         private RuntimeException refusal;
         private long dropped;
         private boolean answered;
         private String filename = "upload";
         private String contentType = "application/octet-stream";
 
-        Upload(StreamObserver<UploadVideoResponse> response, Submissions.Submission submission, RuntimeException refusal) {
+        Upload(StreamObserver<UploadVideoResponse> response, AnalysisQuota.Owner owner) {
             this.response = response;
-            this.submission = submission;
-            this.refusal = refusal;
+            this.owner = owner;
         }
 
         @Override
         public void onNext(UploadVideoRequest request) {
             if (answered) {
                 return;
+            }
+            if (submission == null && refusal == null) {
+                try {
+                    submission = submissions.open(owner, null);
+                } catch (RuntimeException refused) {
+                    refusal = refused;
+                }
             }
             if (refusal != null) {
                 dropped += request.getChunk().size();
@@ -134,6 +144,11 @@ public class VideoAnalysisGrpcService extends VideoAnalysisServiceGrpc.VideoAnal
         @Override
         public void onError(Throwable t) {
             answered = true;
+            release();
+        }
+
+        /** Frees what an unfinished upload holds (no-op once its task exists, or when already released). */
+        void release() {
             if (submission != null) {
                 submission.close();
             }
@@ -148,8 +163,12 @@ public class VideoAnalysisGrpcService extends VideoAnalysisServiceGrpc.VideoAnal
                 answer(refusal);
                 return;
             }
-            try (submission) {
-                TaskStore.Task task = submission.finish(filename, contentType);
+            if (submission == null) {
+                answer(ApiException.invalidArgument("video", "is empty (no message was sent)"));
+                return;
+            }
+            try (Submissions.Submission finishing = submission) {
+                TaskStore.Task task = finishing.finish(filename, contentType);
                 answered = true;
                 response.onNext(UploadVideoResponse.newBuilder().setTaskId(task.id())
                         .setMessage("uploaded; analysis queued").setVideoSha256(task.sha256())

@@ -31,10 +31,20 @@ public class QuotaStore {
                 .setParameter(1, userId).setParameter(2, period).setParameter(3, limit).executeUpdate() == 1;
     }
 
-    /** Gives back a unit that was reserved but never became a task. */
+    /**
+     * Gives back a unit that was reserved but never became a task. A counter back at 0 goes with its row, so a
+     * refused upload leaves the table as it found it (a missing row reads as 0; a reservation racing this one
+     * re-inserts it).
+     */
     public void release(String userId, LocalDate period) {
         entityManager.createNativeQuery("UPDATE analysis_quota SET used = used - 1 "
                         + "WHERE user_id = ?1 AND period = ?2 AND used > 0")
+                .setParameter(1, userId).setParameter(2, period).executeUpdate();
+        dropIfUnused(userId, period);
+    }
+
+    private void dropIfUnused(String userId, LocalDate period) {
+        entityManager.createNativeQuery("DELETE FROM analysis_quota WHERE user_id = ?1 AND period = ?2 AND used = 0")
                 .setParameter(1, userId).setParameter(2, period).executeUpdate();
     }
 

@@ -164,6 +164,17 @@ final class ApiTestSupport {
         }
     }
 
+    static int quotaRows(String user) throws SQLException {
+        try (Connection connection = RealInfrastructure.currentDatabase().connect();
+             PreparedStatement statement = connection.prepareStatement(
+                     "SELECT count(*) FROM video_analysis.analysis_quota WHERE user_id = ?")) {
+            statement.setString(1, user);
+            var rows = statement.executeQuery();
+            rows.next();
+            return rows.getInt(1);
+        }
+    }
+
     /** A task row as TaskLedger writes it, without its event (so no worker ever takes it). */
     static void insertTask(String id, String user, String filename, String stage, Instant createdAt, String sha256)
             throws SQLException {

@@ -242,6 +242,58 @@ class VideoAnalysisIT {
         assertEquals(1, countTasks(user), "only the accepted upload made a task");
     }
 
+    /**
+     * Malformed bodies to the REST endpoints are the caller's mistake (400 problem+json naming what is wrong), never a
+     * 500 or a silent 200; and a refused upload leaves the quota table exactly as it was (no counter row at 0).
+     */
+    @Test
+    void malformedRestBodiesAreRefusedAndLeaveNoQuotaRowBehind() throws Exception {
+        String user = "u-" + UUID.randomUUID();
+        String token = TestTokens.shared().token(user, "user");
+        for (String path : List.of("/analysis/quota", "/analysis/history")) {
+            for (String body : List.of("{", "{\"user_id\":", "[]", "42", "\"text\"", "nul", "{\"a\":1}}",
+                    "{\"page_size\":\"ten\"}")) {
+                if (path.endsWith("quota") && body.contains("page_size")) {
+                    continue;
+                }
+                var response = ApiTestSupport.rest(target.getUri(), "POST", path, token, "application/json",
+                        body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                assertEquals(400, response.statusCode(), path + " " + body + " -> " + response.body());
+                assertEquals("application/problem+json",
+                        response.headers().firstValue("content-type").orElse(""), response.body());
+            }
+            // a JSON request with no body at all is refused too (GET is the form without one)
+            var empty = ApiTestSupport.rest(target.getUri(), "POST", path, token, "application/json", new byte[0]);
+            assertEquals(400, empty.statusCode(), path + " -> " + empty.body());
+            assertTrue(empty.body().contains("\"field\":\"body\""), empty.body());
+        }
+
+        String boundary = "b0undary";
+        java.util.Map<String, String> multiparts = java.util.Map.of(
+                "multipart/form-data; boundary=" + boundary, "--" + boundary
+                        + "\r\nContent-Disposition: form-data; name=\"other\"\r\n\r\nabc\r\n--" + boundary + "--\r\n",
+                "multipart/form-data; boundary=" + boundary + " ", "--" + boundary
+                        + "\r\nContent-Disposition: form-data; name=\"video\"\r\n\r\nabc",
+                "multipart/form-data", "abc");
+        for (var multipart : multiparts.entrySet()) {
+            var response = ApiTestSupport.rest(target.getUri(), "POST", "/upload-video", token, multipart.getKey(),
+                    multipart.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            assertEquals(400, response.statusCode(), multipart + " -> " + response.body());
+            // no video part: "video"; a form that is not multipart at all: "body"
+            assertTrue(response.body().matches(".*\"field\":\"(video|body)\".*"), response.body());
+        }
+        var notVideo = List.of(jakarta.ws.rs.core.EntityPart.withName("video").fileName("notes.mp4")
+                .content("just text".getBytes()).mediaType("video/mp4").build());
+        assertEquals(400, target.path("/upload-video").request().header("Authorization", "Bearer " + token)
+                .post(jakarta.ws.rs.client.Entity.entity(new jakarta.ws.rs.core.GenericEntity<>(notVideo) { },
+                        jakarta.ws.rs.core.MediaType.MULTIPART_FORM_DATA)).getStatus());
+        StatusRuntimeException grpc = assertThrows(StatusRuntimeException.class,
+                () -> upload(user, "x.mp4", "not a video".repeat(50).getBytes()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, grpc.getStatus().getCode());
+        assertEquals(0, ApiTestSupport.quotaRows(user), "the reserved units were given back, and their row with them");
+        assertEquals(0, countTasks(user));
+    }
+
     // ---------------------------------------------------------------- quota
 
     @Test
