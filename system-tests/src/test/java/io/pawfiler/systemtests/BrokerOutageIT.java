@@ -206,7 +206,8 @@ class BrokerOutageIT {
                         uploads.failed(reply.status() + " " + reply.body(), reply.status() >= 500 || reply.status() < 0);
                     }
                 }
-                pause(2_500);
+                // every 4 s: 10 or so uploads in the window, each a real analysis the recovery waits for
+                pause(4_000);
             }
             return null;
         }));

@@ -16,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -44,6 +43,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code -Dpawfiler.edge.url=http://localhost:8080} (e.g. Envoy with gateway-envoy/envoy.yaml), which must then have
  * the six services behind it. Every call goes through the edge only; users sign up through it.
  */
+@UsesSharedStack
+@org.junit.jupiter.api.Order(1)
 class EdgeContractIT {
 
     static final String DEV_ORIGIN = "http://localhost:5173";
@@ -56,20 +57,13 @@ class EdgeContractIT {
 
     @BeforeAll
     static void start() throws Exception {
-        stack = EdgeStack.start();
+        stack = EdgeStack.external();
         edge = stack.edge().toString();
         JsonObject signedUp = json(post("/api/auth/signup", null, Json.createObjectBuilder()
                 .add("email", "edge." + UUID.randomUUID().toString().substring(0, 8) + "@pawfiler.test")
                 .add("password", "password-123").add("nickname", "엣지").build().toString()), 201);
         token = signedUp.getString("token");
         userId = signedUp.getJsonObject("user").getString("id");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (stack != null) {
-            stack.close();
-        }
     }
 
     @Test

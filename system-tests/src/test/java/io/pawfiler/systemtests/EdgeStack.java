@@ -23,14 +23,22 @@ import io.pawfiler.testing.postgres.TestPostgres;
  * What the edge suite talks to: the edge at {@code -Dpawfiler.edge.url} (any front door already running, e.g.
  * {@code ./pawfiler up}'s Java edge or Envoy), or else all six services started here in their own JVMs (one test
  * database, the test kit's Kafka, the payment sandbox in this JVM) with the Java edge in its own JVM in front.
+ *
+ * <p>The started stack is {@link #shared()} by the classes marked {@link UsesSharedStack} (the edge contract and the
+ * fuzz run), which {@code junit-platform.properties} orders first: {@link SharedStackScope} stops it before any other
+ * class starts services of its own, whose consumer groups it would otherwise share.
  */
 final class EdgeStack implements AutoCloseable {
+
+    private static EdgeStack shared;
 
     /** Three services starting at once share two cores (and whatever else runs there): generous. */
     private static final Duration STARTUP = Duration.ofSeconds(300);
 
     private final URI edge;
     private final List<AutoCloseable> started = new ArrayList<>();
+    private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+    private TestPostgres.Database database;
 
     private EdgeStack(URI edge) {
         this.edge = edge;
@@ -45,11 +53,39 @@ final class EdgeStack implements AutoCloseable {
         return !started.isEmpty();
     }
 
-    static EdgeStack start() throws Exception {
+    /** The services by name ({@code quiz-service} ...), each in its own JVM; empty for an external edge. */
+    Map<String, ServiceProcess> services() {
+        return services;
+    }
+
+    /** The one database every service's schema is in (null for an external edge). */
+    TestPostgres.Database database() {
+        return database;
+    }
+
+    /** The edge at {@code -Dpawfiler.edge.url} if one is given, else the {@link #shared()} stack. */
+    static EdgeStack external() throws Exception {
         String external = System.getProperty("pawfiler.edge.url", "").strip();
-        if (!external.isEmpty()) {
-            return new EdgeStack(URI.create(external.replaceAll("/+$", "")));
+        return external.isEmpty() ? shared() : new EdgeStack(URI.create(external.replaceAll("/+$", "")));
+    }
+
+    /** The stack this JVM started for the {@link UsesSharedStack} classes, started on first use. */
+    static synchronized EdgeStack shared() throws Exception {
+        if (shared == null) {
+            shared = start();
         }
+        return shared;
+    }
+
+    /** Stops the shared stack, if one runs. */
+    static synchronized void closeShared() {
+        if (shared != null) {
+            shared.close();
+            shared = null;
+        }
+    }
+
+    private static EdgeStack start() throws Exception {
         TestPostgres.Database database = TestPostgres.createDatabase("edgecontract");
         Map<String, Integer> ports = new LinkedHashMap<>();
         for (String name : List.of("auth-service", "quiz-service", "community-service", "video-analysis-service",
@@ -64,6 +100,7 @@ final class EdgeStack implements AutoCloseable {
                 .webhookUrl("http://127.0.0.1:" + ports.get("payment-service") + "/payments/webhooks/toss").build());
         int edgePort = Services.freePort();
         EdgeStack stack = new EdgeStack(URI.create("http://localhost:" + edgePort));
+        stack.database = database;
         stack.started.add(toss);
         Map<String, Map<String, String>> env = Map.of(
                 "auth-service", Map.of("PAWFILER_AUTH_KEY_ENCRYPTION_SECRET",
@@ -76,7 +113,8 @@ final class EdgeStack implements AutoCloseable {
                 "video-analysis-service", Map.of("PAWFILER_AUTH_JWKS_URL", jwks,
                         "PAWFILER_VIDEO_STORAGE_DIR",
                         Services.projectRoot().resolve("system-tests/target/edge-videos").toString(),
-                        "PAWFILER_VIDEO_PUBLIC_BASE_URL", stack.edge.toString()),
+                        "PAWFILER_VIDEO_PUBLIC_BASE_URL", stack.edge.toString(),
+                        "PAWFILER_VIDEO_FRAMES", "8", "MALLOC_ARENA_MAX", "2"),
                 "payment-service", Map.of("PAWFILER_AUTH_JWKS_URL", jwks,
                         "PAWFILER_PAYMENT_TOSS_BASE_URL", toss.baseUrl(), "PAWFILER_PAYMENT_TOSS_SECRET_KEY", secretKey,
                         "PAWFILER_PAYMENT_TOSS_WEBHOOK_SECRET", webhookSecret,
@@ -89,15 +127,17 @@ final class EdgeStack implements AutoCloseable {
             List<String> names = List.copyOf(ports.keySet());
             for (List<String> wave : List.of(names.subList(0, 3), names.subList(3, names.size()))) {
                 try (ExecutorService starters = Executors.newVirtualThreadPerTaskExecutor()) {
-                    List<Future<ServiceProcess>> services = new ArrayList<>();
+                    Map<String, Future<ServiceProcess>> services = new LinkedHashMap<>();
                     for (String name : wave) {
-                        services.add(starters.submit(() -> Services.start(name, database, env.get(name),
+                        services.put(name, starters.submit(() -> Services.start(name, database, env.get(name),
                                 ports.get(name), STARTUP)));
                     }
                     Exception failure = null;
-                    for (Future<ServiceProcess> service : services) {
+                    for (Map.Entry<String, Future<ServiceProcess>> service : services.entrySet()) {
                         try {
-                            stack.started.add(service.get());
+                            ServiceProcess process = service.getValue().get();
+                            stack.started.add(process);
+                            stack.services.put(service.getKey(), process);
                         } catch (java.util.concurrent.ExecutionException e) {
                             failure = failure == null ? (Exception) e.getCause() : failure;
                         }
@@ -112,7 +152,7 @@ final class EdgeStack implements AutoCloseable {
                     "http://localhost:" + port));
             edgeEnv.put("PAWFILER_AUTH_JWKS_URL", jwks);
             EdgeProcess edge = EdgeProcess.startJava(Services.projectRoot(), edgePort, Services.freePort(), edgeEnv,
-                    Services.projectRoot().resolve("system-tests/target/edge.log"));
+                    Services.freshLog("edge"));
             stack.started.add(edge);
             edge.awaitReady(Duration.ofSeconds(90));
             return stack;
@@ -138,5 +178,6 @@ final class EdgeStack implements AutoCloseable {
             }
         }
         started.clear();
+        services.clear();
     }
 }

@@ -99,8 +99,16 @@ final class Services {
         return log;
     }
 
+    /** The logs this test JVM has written so far, oldest first. */
+    static List<Path> logsWritten() {
+        synchronized (LOGS_WRITTEN) {
+            return List.copyOf(LOGS_WRITTEN);
+        }
+    }
+
     /** Logs this test JVM wrote (older ones, from an earlier build, are overwritten). */
-    private static final java.util.Set<Path> LOGS_WRITTEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final java.util.Set<Path> LOGS_WRITTEN = java.util.Collections.synchronizedSet(
+            new java.util.LinkedHashSet<>());
 
     /**
      * Stops the processes, any of them null: SIGTERM to all first, so they shut down in parallel, then waits for each.
