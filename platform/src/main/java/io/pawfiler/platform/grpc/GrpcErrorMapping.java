@@ -10,7 +10,7 @@ import jakarta.enterprise.util.AnnotationLiteral;
 import jakarta.interceptor.InterceptorBinding;
 
 /**
- * Binds {@link GrpcErrorMappingInterceptor}. {@link GrpcServicesExtension} adds it to every RPC method of the gRPC service beans,
+ * Binds {@link GrpcErrorMappingInterceptor}. {@link GrpcErrorMappingExtension} adds it to every RPC method of the gRPC service beans,
  * so service code never writes it.
  */
 @InterceptorBinding

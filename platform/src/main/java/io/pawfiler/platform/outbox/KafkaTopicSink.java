@@ -1,14 +1,12 @@
 package io.pawfiler.platform.outbox;
 
-import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.SubmissionPublisher;
 import java.util.concurrent.TimeUnit;
-
-import io.helidon.messaging.connectors.kafka.KafkaMessage;
 
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -28,12 +26,15 @@ final class KafkaTopicSink implements AutoCloseable {
     private static final System.Logger LOGGER = System.getLogger(KafkaTopicSink.class.getName());
 
     private final String topic;
+    private final KeyedMessages messages;
     private final ExecutorService deliveryThread;
     private final SubmissionPublisher<Message<String>> publisher;
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    KafkaTopicSink(String topic, OutgoingConnectorFactory connector, Config channelConfig, int window) {
+    KafkaTopicSink(String topic, OutgoingConnectorFactory connector, KeyedMessages messages, Config channelConfig,
+                   int window) {
         this.topic = topic;
+        this.messages = messages;
         this.deliveryThread = Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, "outbox-" + topic);
             thread.setDaemon(true);
@@ -52,11 +53,11 @@ final class KafkaTopicSink implements AutoCloseable {
      */
     Optional<CompletableFuture<Void>> send(String key, String cloudEventJson, long offerTimeoutMillis) {
         CompletableFuture<Void> acked = new CompletableFuture<>();
-        KafkaMessage<String, String> message = KafkaMessage.of(key, cloudEventJson, () -> {
-            acked.complete(null);
-            return CompletableFuture.completedFuture(null);
-        });
-        message.getHeaders().add("content-type", CloudEventCodec.CONTENT_TYPE.getBytes(StandardCharsets.UTF_8));
+        Message<String> message = messages.create(key, cloudEventJson,
+                Map.of("content-type", CloudEventCodec.CONTENT_TYPE), () -> {
+                    acked.complete(null);
+                    return CompletableFuture.completedFuture(null);
+                });
         int lag = publisher.offer(message, offerTimeoutMillis, TimeUnit.MILLISECONDS, (subscriber, dropped) -> false);
         return lag < 0 ? Optional.empty() : Optional.of(acked);
     }

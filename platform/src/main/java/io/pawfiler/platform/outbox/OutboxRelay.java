@@ -15,8 +15,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import io.helidon.config.mp.MpConfigSources;
-
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -50,6 +48,7 @@ public class OutboxRelay {
     private final OutboxStore store;
     private final OutboxLeadership leadership;
     private final OutgoingConnectorFactory connector;
+    private final KeyedMessages messages;
     private final Config config;
     private final Clock clock = Clock.systemUTC();
     private final Semaphore wakeUps = new Semaphore(0);
@@ -66,10 +65,11 @@ public class OutboxRelay {
     private Thread relayThread;
 
     @Inject
-    OutboxRelay(OutboxStore store, @Connector(CONNECTOR) OutgoingConnectorFactory connector, Config config,
-                DirectConnections connections) {
+    OutboxRelay(OutboxStore store, @Connector(CONNECTOR) OutgoingConnectorFactory connector, KeyedMessages messages,
+                Config config, DirectConnections connections) {
         this.store = store;
         this.connector = connector;
+        this.messages = messages;
         this.config = config;
         this.enabled = config.getOptionalValue("pawfiler.outbox.enabled", Boolean.class).orElse(true);
         this.batchSize = config.getOptionalValue("pawfiler.outbox.batch-size", Integer.class).orElse(500);
@@ -243,7 +243,7 @@ public class OutboxRelay {
 
     private KafkaTopicSink sinkFor(String topic) {
         return sinks.computeIfAbsent(topic,
-                t -> new KafkaTopicSink(t, connector, channelConfig(t), batchSize * 2));
+                t -> new KafkaTopicSink(t, connector, messages, channelConfig(t), batchSize * 2));
     }
 
     private void closeDeadSinks() {
@@ -283,7 +283,7 @@ public class OutboxRelay {
         settings.put("channel-name", "outbox-" + topic);
         settings.put("connector", CONNECTOR);
         return ConfigProviderResolver.instance().getBuilder()
-                .withSources(MpConfigSources.create("outbox-" + topic, settings))
+                .withSources(new MapConfigSource("outbox-" + topic, settings))
                 .build();
     }
 

@@ -40,7 +40,7 @@ public class RefreshingJwtAuthExtension implements Extension {
         if (security.securityBuilder().hasProvider(PROVIDER_NAME) || !mpJwtRequested(beanManager)) {
             return;
         }
-        TokenVerifier keys = beanManager.createInstance().select(TokenVerifier.class).get();
+        HelidonTokenVerifier keys = beanManager.createInstance().select(HelidonTokenVerifier.class).get();
         String header = config.get("mp.jwt.token.header").asString().orElse("Authorization");
         security.securityBuilder().addProvider(
                 new RefreshingJwtAuthProvider(() -> JwtAuthProvider.create(config), keys, header), PROVIDER_NAME);

@@ -20,7 +20,7 @@ import io.pawfiler.platform.json.Jsons;
  * Helidon's MP JWT provider with key rotation. Helidon 4.1.2's {@link JwtAuthProvider} loads the JWKS once per
  * process and never again, so after auth-service rotated its signing key a long-running service would reject every
  * new token on its REST endpoints. This wrapper notices a token whose {@code kid} the current provider was not
- * built with, asks {@link TokenVerifier} (which refetches, rate-limited) whether auth-service publishes it now,
+ * built with, asks {@link HelidonTokenVerifier} (which refetches, rate-limited) whether auth-service publishes it now,
  * and if so replaces the provider with a fresh one that loads the new JWKS. Everything else is Helidon's.
  */
 final class RefreshingJwtAuthProvider implements AuthenticationProvider {
@@ -32,11 +32,11 @@ final class RefreshingJwtAuthProvider implements AuthenticationProvider {
     }
 
     private final Supplier<JwtAuthProvider> factory;
-    private final TokenVerifier keys;
+    private final HelidonTokenVerifier keys;
     private final String tokenHeader;
     private volatile Generation current;
 
-    RefreshingJwtAuthProvider(Supplier<JwtAuthProvider> factory, TokenVerifier keys, String tokenHeader) {
+    RefreshingJwtAuthProvider(Supplier<JwtAuthProvider> factory, HelidonTokenVerifier keys, String tokenHeader) {
         this.factory = factory;
         this.keys = keys;
         this.tokenHeader = tokenHeader;

@@ -17,7 +17,7 @@ import io.pawfiler.testing.jwt.TestTokens;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-class TokenVerifierTest {
+class HelidonTokenVerifierTest {
 
     private static final TestTokens TOKENS = new TestTokens("verifier-test");
 
@@ -44,15 +44,15 @@ class TokenVerifierTest {
     @TempDir
     Path dir;
 
-    private TokenVerifier verifier(Clock clock) {
+    private HelidonTokenVerifier verifier(Clock clock) {
         Path jwks = TOKENS.writeJwks(dir.resolve("jwks.json"));
-        return new TokenVerifier(jwks.toUri().toString(), TestTokens.ISSUER, Duration.ofSeconds(10), clock);
+        return new HelidonTokenVerifier(jwks.toUri().toString(), TestTokens.ISSUER, Duration.ofSeconds(10), clock);
     }
 
     @Test
     void aVerifiedTokenIsAnsweredFromTheCacheUntilItExpires() {
         ManualClock clock = new ManualClock();
-        TokenVerifier verifier = verifier(clock);
+        HelidonTokenVerifier verifier = verifier(clock);
         String token = TOKENS.token("user-1", Duration.ofMinutes(5), TestTokens.ISSUER, "user", "premium");
 
         assertEquals(new Caller("user-1", Set.of("user", "premium")), verifier.verify(token));
@@ -65,7 +65,7 @@ class TokenVerifierTest {
 
     @Test
     void aTamperedTokenIsRejectedEvenAfterItsOriginalWasCached() {
-        TokenVerifier verifier = verifier(Clock.systemUTC());
+        HelidonTokenVerifier verifier = verifier(Clock.systemUTC());
         String token = TOKENS.token("user-1", "user");
         verifier.verify(token);
 
