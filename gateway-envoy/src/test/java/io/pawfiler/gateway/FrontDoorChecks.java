@@ -295,7 +295,8 @@ final class FrontDoorChecks {
      */
     static Set<String> packedDetailTypes() {
         Set<String> types = new TreeSet<>();
-        List<java.nio.file.Path> roots = new ArrayList<>(List.of(Repo.path("platform/src/main/java")));
+        List<java.nio.file.Path> roots = new ArrayList<>(List.of(Repo.path("platform/src/main/java"),
+                Repo.path("platform-helidon/src/main/java")));
         for (String service : ServiceConfigs.load().all().keySet()) {
             roots.add(Repo.path("services/" + service + "/src/main/java"));
         }

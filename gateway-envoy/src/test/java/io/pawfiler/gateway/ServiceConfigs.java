@@ -92,6 +92,7 @@ final class ServiceConfigs {
     static ServiceConfigs load() {
         Properties platform = properties(Repo.read(PLATFORM_CONFIG));
         Set<String> platformKeys = keysIn(Repo.path("platform/src/main"));
+        platformKeys.addAll(keysIn(Repo.path("platform-helidon/src/main")));
         Map<String, Service> services = new LinkedHashMap<>();
         try (Stream<Path> modules = Files.list(Repo.path("services"))) {
             for (Path module : modules.sorted().toList()) {
