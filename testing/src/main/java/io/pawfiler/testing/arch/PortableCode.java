@@ -32,9 +32,13 @@ public final class PortableCode {
     }
 
     static JavaClasses mainClasses(String rootPackage) {
-        return new ClassFileImporter()
-                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
-                .importPackages(rootPackage);
+        // the module's own compiled classes (Maven runs tests in the module's directory): reading them directly is
+        // ~0.5 s, where scanning the whole classpath for the package took ~10 s per module
+        java.nio.file.Path classes = java.nio.file.Path.of("target", "classes", rootPackage.replace('.', '/'));
+        if (!java.nio.file.Files.isDirectory(classes)) {
+            throw new IllegalStateException("no compiled main classes at " + classes.toAbsolutePath());
+        }
+        return new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPath(classes);
     }
 }
