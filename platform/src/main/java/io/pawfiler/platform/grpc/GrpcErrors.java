@@ -36,42 +36,56 @@ public final class GrpcErrors {
      * Ends a call from an interceptor before its handler runs. The headers go first: Helidon 4.1.2 drops the HTTP
      * {@code :status} of a trailers-only response, which clients then read as INTERNAL.
      *
-     * <p>A call whose client sends one request message (unary, server streaming) is ended once that message is in
-     * (at half-close), not at once: Helidon 4.1.2 drops the DATA frames of a stream it already closed without
-     * giving their bytes back to the connection's flow-control window, so every refused request leaked its size,
-     * and after 64 KiB (one refused upload-sized request, say with an expired token) every call on that HTTP/2
-     * connection hung, other callers' too when a proxy shares the connection.
+     * <p>The call is ended once the client has sent its request (at half-close), not at once: Helidon 4.1.2 drops
+     * the DATA frames of a stream it already closed without giving their bytes back to the connection's flow-control
+     * window, so every refused request leaked its size, and after 64 KiB (one refused upload-sized request, say with
+     * an expired token) every call on that HTTP/2 connection hung, other callers' too when a proxy shares the
+     * connection. For a client stream (an upload) an early close was worse: DATA arriving on the closed stream made
+     * Helidon end the whole connection with GOAWAY PROTOCOL_ERROR, failing every call on it (seen in BadInputFuzzIT).
+     * What the client still sends is dropped; a client stream that goes on past {@link #MAX_DROPPED_MESSAGES} is cut
+     * off at once.
      */
     public static <Q, R> ServerCall.Listener<Q> refuse(ServerCall<Q, R> call, Status status) {
         return refuse(call, status.asRuntimeException());
     }
 
+    /** How many messages of a refused client stream are read and dropped before it is closed regardless. */
+    static final int MAX_DROPPED_MESSAGES = 256;
+
     /** The same with the refusal's trailers (its {@code google.rpc} details: field, retry delay). */
     public static <Q, R> ServerCall.Listener<Q> refuse(ServerCall<Q, R> call, StatusRuntimeException refusal) {
         Status status = refusal.getStatus();
         Metadata trailers = refusal.getTrailers() == null ? new Metadata() : refusal.getTrailers();
-        if (!call.getMethodDescriptor().getType().clientSendsOneMessage()) {
-            call.sendHeaders(new Metadata());
-            call.close(status, trailers);
-            return new ServerCall.Listener<>() {
-            };
-        }
         call.request(2); // the message and anything after it, read and dropped
         return new ServerCall.Listener<>() {
             private boolean closed;
+            private int dropped;
+
+            @Override
+            public void onMessage(Q message) {
+                if (++dropped > MAX_DROPPED_MESSAGES) {
+                    close();
+                } else {
+                    call.request(1);
+                }
+            }
 
             @Override
             public void onHalfClose() {
+                close();
+            }
+
+            @Override
+            public void onCancel() {
+                closed = true;
+            }
+
+            private void close() {
                 if (!closed) {
                     closed = true;
                     call.sendHeaders(new Metadata());
                     call.close(status, trailers);
                 }
-            }
-
-            @Override
-            public void onMessage(Q message) {
-                call.request(1);
             }
         };
     }
