@@ -35,9 +35,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Issue #15, scale-out: two instances of video-analysis-service (two JVMs, one database, one video store) share the
  * analyses through their consumer group. The second instance starts while the first works through a queue spread over
- * every partition; once it is in the group it takes its partitions' share. Every task is analysed once (one run, one
- * pipeline pass over
- * both instances) to a final verdict, and the second instance took over part of the queue.
+ * every partition; once it is in the group it analyses what is queued and uploaded on its partitions. Every task is
+ * analysed once (one run, one pipeline pass over both instances) to a final verdict.
  */
 class VideoScaleOutIT {
 
@@ -46,6 +45,8 @@ class VideoScaleOutIT {
     private static final int PER_PARTITION = 4;
     /** The second instance's consumer gets partitions once the first's consumer rejoins: after its current analysis. */
     private static final Duration JOINED = Duration.ofSeconds(90);
+    /** Uploads that land on the second instance's partitions after it joined: its share of new work. */
+    private static final int LATE_ON_SECOND = 2;
     private static final Duration ALL_READY = Duration.ofSeconds(300);
     private static final Duration ANALYSED = Duration.ofSeconds(240);
 
@@ -92,19 +93,41 @@ class VideoScaleOutIT {
         }
 
         // the second instance starts while the first works through the queue, and joins the group
+        Set<String> firstMember = Resilience.await("the first instance alone in " + GROUP, JOINED,
+                VideoScaleOutIT::partitionsPerMember, members -> members.size() == 1
+                        && members.values().stream().allMatch(p -> !p.isEmpty())).keySet();
         long launched = System.nanoTime();
         second = Services.start("video-analysis-service", database, videoEnv, Services.freePort(), ALL_READY);
         long ready = System.nanoTime();
         long waitingAtReady = tasks(tasks).values().stream().filter(t -> t.stage.equals("UPLOADED")).count();
-        Map<String, Integer> assignment = Resilience.await("both instances in " + GROUP + " with partitions",
+        Map<String, Set<Integer>> assignment = Resilience.await("both instances in " + GROUP + " with partitions",
                 JOINED, VideoScaleOutIT::partitionsPerMember,
-                members -> members.size() == 2 && members.values().stream().allMatch(n -> n > 0));
+                members -> members.size() == 2 && members.values().stream().allMatch(p -> !p.isEmpty()));
         long joined = System.nanoTime();
-        long waitingAtJoin = tasks(tasks).values().stream().filter(t -> t.stage.equals("UPLOADED")).count();
+        Set<Integer> secondPartitions = assignment.entrySet().stream().filter(e -> !firstMember.contains(e.getKey()))
+                .map(Map.Entry::getValue).findFirst().orElseThrow();
+        Map<String, Task> atJoin = tasks(tasks);
+        long waitingAtJoin = atJoin.values().stream().filter(t -> t.stage.equals("UPLOADED")).count();
+        long waitingOnSecond = tasks.stream().filter(t -> atJoin.get(t).stage.equals("UPLOADED")
+                && secondPartitions.contains(partitionOf(t, partitions))).count();
+
+        // the first drains a partition at a time, so the second's partitions may be drained already when it joins:
+        // work uploaded now on its partitions is its own
+        int lateOnSecond = 0;
+        for (int late = 0; lateOnSecond < LATE_ON_SECOND; late++) {
+            assertTrue(late < 24, "uploads never reached the second instance's partitions " + secondPartitions);
+            String task = Resilience.upload(first, player(players, tasks.size()), clip, "late-" + late + ".mp4");
+            tasks.add(task);
+            if (secondPartitions.contains(partitionOf(task, partitions))) {
+                lateOnSecond++;
+            }
+        }
         System.out.printf("VideoScaleOutIT: %d tasks queued over %d partitions %s; second instance ready %s after its"
-                        + " launch (%d tasks waiting), in the group with partitions %s later (%d tasks still waiting): %s%n",
-                tasks.size(), partitions, perPartition, Resilience.seconds(ready - launched), waitingAtReady,
-                Resilience.seconds(joined - ready), waitingAtJoin, assignment);
+                        + " launch (%d tasks waiting), in the group with partitions %s later (%d tasks still waiting,"
+                        + " %d of them on its partitions): %s; then %d uploads, %d on its partitions%n",
+                atJoin.size(), partitions, perPartition, Resilience.seconds(ready - launched), waitingAtReady,
+                Resilience.seconds(joined - ready), waitingAtJoin, waitingOnSecond, assignment,
+                tasks.size() - atJoin.size(), lateOnSecond);
 
         Map<String, Task> finished = Resilience.await("every task to finish", ANALYSED, () -> tasks(tasks),
                 rows -> rows.size() == tasks.size() && rows.values().stream().allMatch(Task::finished));
@@ -119,8 +142,9 @@ class VideoScaleOutIT {
                 "every task COMPLETED in one run");
         assertEquals(tasks.size(), results(tasks), "one result row per task");
         assertEquals(tasks.size(), (int) (runsFirst + runsSecond), "one pipeline pass per task over both instances");
-        assertTrue(runsSecond > 0, "the second instance took over part of the queue: runs " + runsFirst + " and "
-                + runsSecond + ", " + waitingAtJoin + " tasks were waiting when it joined");
+        assertTrue(runsSecond >= lateOnSecond, "the second instance analysed the work on its partitions: runs "
+                + runsFirst + " and " + runsSecond + "; " + waitingOnSecond + " tasks were waiting on its partitions "
+                + secondPartitions + " when it joined, " + lateOnSecond + " uploaded there later");
         assertTrue(runsFirst > 0);
     }
 
@@ -171,18 +195,20 @@ class VideoScaleOutIT {
         return Admin.create(props);
     }
 
-    /** Member → partitions assigned, of the video workers' group. */
-    private static Map<String, Integer> partitionsPerMember() {
+    /** Member → partitions of video.uploaded assigned to it, of the video workers' group. */
+    private static Map<String, Set<Integer>> partitionsPerMember() {
         try (Admin admin = admin()) {
             ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(GROUP)).all()
                     .get(10, TimeUnit.SECONDS).get(GROUP);
-            Map<String, Integer> out = new HashMap<>();
+            Map<String, Set<Integer>> out = new HashMap<>();
             for (MemberDescription member : group.members()) {
-                out.put(member.consumerId(), member.assignment().topicPartitions().size());
+                Set<Integer> partitions = new HashSet<>();
+                member.assignment().topicPartitions().forEach(p -> partitions.add(p.partition()));
+                out.put(member.consumerId(), partitions);
             }
             return out;
         } catch (Exception e) {
-            return Map.of("error: " + e, 0);
+            return Map.of("error: " + e, Set.of());
         }
     }
 
