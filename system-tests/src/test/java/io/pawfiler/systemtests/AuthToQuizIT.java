@@ -6,11 +6,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.HexFormat;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.security.SecureRandom;
 
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -19,6 +16,7 @@ import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 import io.pawfiler.api.quiz.GetUserProfileRequest;
@@ -29,15 +27,17 @@ import io.pawfiler.api.quiz.UserProfile;
 import io.pawfiler.localstack.ServiceProcess;
 import io.pawfiler.testing.grpc.GrpcClients;
 import io.pawfiler.testing.jwt.TestTokens;
-import io.pawfiler.testing.postgres.TestPostgres;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * auth-service and quiz-service side by side, as {@code ./pawfiler up} runs them: a sign-up at auth becomes a quiz
- * profile through user.registered, and auth's access token is what quiz-service accepts (gRPC and MP JWT REST).
+ * profile through user.registered, and auth's access token is what quiz-service accepts (gRPC and MP JWT REST). On
+ * the {@link EdgeStack#shared() shared stack}.
  */
+@UsesSharedStack
+@Order(3)
 class AuthToQuizIT {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -47,24 +47,16 @@ class AuthToQuizIT {
     private static ManagedChannel channel;
 
     @BeforeAll
-    static void startServices() throws Exception {
-        TestPostgres.Database database = TestPostgres.createDatabase("authtoquiz");
-        auth = Services.start("auth-service", database, Map.of("PAWFILER_AUTH_KEY_ENCRYPTION_SECRET",
-                HexFormat.of().formatHex(new SecureRandom().generateSeed(24))));
-        quiz = Services.start("quiz-service", database, Map.of(
-                "PAWFILER_AUTH_JWKS_URL", auth.baseUrl() + "/.well-known/jwks.json"));
+    static void connect() throws Exception {
+        EdgeStack stack = EdgeStack.shared();
+        auth = stack.service("auth-service");
+        quiz = stack.service("quiz-service");
         channel = GrpcClients.plaintext(quiz.port());
     }
 
     @AfterAll
-    static void stopServices() throws InterruptedException {
+    static void disconnect() throws InterruptedException {
         GrpcClients.close(channel);
-        if (quiz != null) {
-            quiz.close();
-        }
-        if (auth != null) {
-            auth.close();
-        }
     }
 
     @Test

@@ -5,9 +5,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -34,7 +32,6 @@ import io.pawfiler.api.quiz.QuizServiceGrpc;
 import io.pawfiler.localstack.ServiceProcess;
 import io.pawfiler.testing.grpc.GrpcClients;
 import io.pawfiler.testing.kafka.KafkaTopics;
-import io.pawfiler.testing.postgres.TestPostgres;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -45,6 +42,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * earns +1 XP in their quiz profile exactly once (even when xp.granted is delivered again), a nickname change at
  * auth shows on the author's posts, and the ranking survives quiz-service going away.
  */
+@UsesSharedStack
+@org.junit.jupiter.api.Order(5)
 class CommunityJourneyIT {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -57,31 +56,21 @@ class CommunityJourneyIT {
     private static ManagedChannel communityChannel;
 
     @BeforeAll
-    static void startServices() throws Exception {
-        TestPostgres.Database database = TestPostgres.createDatabase("communityjourney");
-        auth = Services.start("auth-service", database, Map.of("PAWFILER_AUTH_KEY_ENCRYPTION_SECRET",
-                HexFormat.of().formatHex(new SecureRandom().generateSeed(24))));
-        String jwks = auth.baseUrl() + "/.well-known/jwks.json";
-        quiz = Services.start("quiz-service", database, Map.of("PAWFILER_AUTH_JWKS_URL", jwks));
-        community = Services.start("community-service", database, Map.of("PAWFILER_AUTH_JWKS_URL", jwks,
-                "PAWFILER_COMMUNITY_QUIZ_PORT", String.valueOf(quiz.port()),
-                "PAWFILER_COMMUNITY_MEDIA_STORAGE_DIR", Services.projectRoot()
-                        .resolve("system-tests/target/community-media").toString()));
+    static void connect() throws Exception {
+        EdgeStack stack = EdgeStack.shared();
+        auth = stack.service("auth-service");
+        quiz = stack.service("quiz-service");
+        community = stack.service("community-service");
         authChannel = GrpcClients.plaintext(auth.port());
         quizChannel = GrpcClients.plaintext(quiz.port());
         communityChannel = GrpcClients.plaintext(community.port());
     }
 
     @AfterAll
-    static void stopServices() throws InterruptedException {
+    static void disconnect() throws InterruptedException {
         GrpcClients.close(authChannel);
         GrpcClients.close(quizChannel);
         GrpcClients.close(communityChannel);
-        for (ServiceProcess process : new ServiceProcess[] {community, quiz, auth}) {
-            if (process != null) {
-                process.close();
-            }
-        }
     }
 
     @Test
@@ -135,6 +124,7 @@ class CommunityJourneyIT {
         List<io.pawfiler.api.community.RankingEntry> ranking = voterBoard.getRanking(GetRankingRequest.newBuilder()
                 .setSortBy("tier").build()).getEntriesList();
         assertFalse(ranking.isEmpty());
+        // the shared stack starts it again for the next class that needs it
         quiz.close();
         quiz = null;
         long started = System.nanoTime();

@@ -9,11 +9,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -72,10 +70,8 @@ import io.pawfiler.api.video.VideoAnalysisServiceGrpc;
 import io.pawfiler.localstack.ServiceProcess;
 import io.pawfiler.paymentsandbox.Payment;
 import io.pawfiler.paymentsandbox.SandboxProvider;
-import io.pawfiler.paymentsandbox.Settings;
 import io.pawfiler.testing.grpc.GrpcClients;
 import io.pawfiler.testing.kafka.KafkaTopics;
-import io.pawfiler.testing.postgres.TestPostgres;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -89,15 +85,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (daily quest rewards and the plan's bonus included, each credited once), the analysis with its verdict, the
  * community counts, premium until the date payment-service keeps, the completed quests, and the activity feed newest
  * first. Then community-service goes away and the dashboard still answers quickly, with that section unavailable.
+ * On the {@link EdgeStack#shared() shared stack}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@UsesSharedStack
+@org.junit.jupiter.api.Order(6)
 class DashboardJourneyIT {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     /** Events cross Kafka between JVMs that share two cores with each other. */
     private static final Duration EVENTUALLY = Duration.ofSeconds(60);
-    /** Six JVMs start at once on two cores. */
-    private static final Duration ALL_READY = Duration.ofSeconds(240);
     /** The seed's answer key (db/quiz/002-seed-questions.sql): multiple-choice questions 1-4 and their right option. */
     private static final String Q1 = "00000000-0000-4000-8000-000000000001";
     private static final String Q2 = "00000000-0000-4000-8000-000000000002";
@@ -131,52 +128,21 @@ class DashboardJourneyIT {
     private static final List<ManagedChannel> CHANNELS = new ArrayList<>();
 
     @BeforeAll
-    static void startServices() throws Exception {
-        TestPostgres.Database database = TestPostgres.createDatabase("dashboardjourney");
-        int authPort = Services.freePort();
-        int quizPort = Services.freePort();
-        int communityPort = Services.freePort();
-        int videoPort = Services.freePort();
-        int paymentPort = Services.freePort();
-        int dashboardPort = Services.freePort();
-        String jwks = "http://localhost:" + authPort + "/.well-known/jwks.json";
-        String secretKey = "test_sk_" + UUID.randomUUID().toString().replace("-", "");
-        String webhookSecret = "whsec_" + UUID.randomUUID();
-        toss = SandboxProvider.start(Settings.builder().port(0).secretKey(secretKey).webhookSecret(webhookSecret)
-                .webhookUrl("http://127.0.0.1:" + paymentPort + "/payments/webhooks/toss").build());
-        Path target = Services.projectRoot().resolve("system-tests/target/dashboard-journey");
-
-        // every port is known up front, so all six JVMs start together; each field is set as soon as its process
-        // exists, so stopServices() stops it even if a sibling never gets ready
-        auth = Services.launch("auth-service", database, Map.of("PAWFILER_AUTH_KEY_ENCRYPTION_SECRET",
-                HexFormat.of().formatHex(new SecureRandom().generateSeed(24))), authPort);
-        quiz = Services.launch("quiz-service", database, Map.of("PAWFILER_AUTH_JWKS_URL", jwks), quizPort);
-        community = Services.launch("community-service", database, Map.of("PAWFILER_AUTH_JWKS_URL", jwks,
-                "PAWFILER_COMMUNITY_QUIZ_PORT", String.valueOf(quizPort),
-                "PAWFILER_COMMUNITY_MEDIA_STORAGE_DIR", target.resolve("community-media").toString()), communityPort);
-        video = Services.launch("video-analysis-service", database, Map.of("PAWFILER_AUTH_JWKS_URL", jwks,
-                "PAWFILER_VIDEO_STORAGE_DIR", target.resolve("videos").toString(),
-                // 8 sampled frames instead of 32: the same pipeline, a quarter of the work on a busy machine
-                "PAWFILER_VIDEO_FRAMES", "8",
-                "MALLOC_ARENA_MAX", "2", "MALLOC_MMAP_THRESHOLD_", "131072", "MALLOC_TRIM_THRESHOLD_", "131072"),
-                videoPort);
-        payment = Services.launch("payment-service", database, Map.of("PAWFILER_AUTH_JWKS_URL", jwks,
-                "PAWFILER_PAYMENT_TOSS_BASE_URL", toss.baseUrl(), "PAWFILER_PAYMENT_TOSS_SECRET_KEY", secretKey,
-                "PAWFILER_PAYMENT_TOSS_WEBHOOK_SECRET", webhookSecret,
-                "PAWFILER_PAYMENT_TOSS_CHECKOUT_URL", toss.checkoutUrl()), paymentPort);
-        dashboard = Services.launch("dashboard-bff", database, Map.of("PAWFILER_AUTH_JWKS_URL", jwks,
-                "PAWFILER_DASHBOARD_COMMUNITY_PORT", String.valueOf(communityPort)), dashboardPort);
-        Services.awaitReady(ALL_READY, auth, quiz, community, video, payment, dashboard);
+    static void connect() throws Exception {
+        EdgeStack stack = EdgeStack.shared();
+        toss = stack.toss();
+        auth = stack.service("auth-service");
+        quiz = stack.service("quiz-service");
+        community = stack.service("community-service");
+        video = stack.service("video-analysis-service");
+        payment = stack.service("payment-service");
+        dashboard = stack.service("dashboard-bff");
     }
 
     @AfterAll
-    static void stopServices() throws InterruptedException {
+    static void disconnect() throws InterruptedException {
         for (ManagedChannel channel : CHANNELS) {
             GrpcClients.close(channel);
-        }
-        Services.stopAll(dashboard, payment, video, community, quiz, auth);
-        if (toss != null) {
-            toss.close();
         }
     }
 
@@ -429,6 +395,7 @@ class DashboardJourneyIT {
 
     /** Without community-service every other section is still served, and soon (its call has a short timeout). */
     private void theDashboardOutlivesCommunity(Supplier<Dashboard> myDashboard) throws InterruptedException {
+        // the shared stack starts it again for the next class that needs it
         community.close();
         community = null;
         // the counts are remembered for a few seconds (cache-ttl PT5S), so the section stays until they expire

@@ -24,9 +24,10 @@ import io.pawfiler.testing.postgres.TestPostgres;
  * {@code ./pawfiler up}'s Java edge or Envoy), or else all six services started here in their own JVMs (one test
  * database, the test kit's Kafka, the payment sandbox in this JVM) with the Java edge in its own JVM in front.
  *
- * <p>The started stack is {@link #shared()} by the classes marked {@link UsesSharedStack} (the edge contract and the
- * fuzz run), which {@code junit-platform.properties} orders first: {@link SharedStackScope} stops it before any other
- * class starts services of its own, whose consumer groups it would otherwise share.
+ * <p>The started stack is {@link #shared()} by the classes marked {@link UsesSharedStack} (the edge contract, the
+ * fuzz run and the journeys), which {@code junit-platform.properties} orders first: {@link SharedStackScope} stops it
+ * before any other class starts services of its own, whose consumer groups it would otherwise share. A journey that
+ * stops a service to see the others cope leaves it to {@link #service(String)} to start it again.
  */
 final class EdgeStack implements AutoCloseable {
 
@@ -35,10 +36,17 @@ final class EdgeStack implements AutoCloseable {
     /** Three services starting at once share two cores (and whatever else runs there): generous. */
     private static final Duration STARTUP = Duration.ofSeconds(300);
 
+    /** The initial admin auth-service creates at start-up ({@code PAWFILER_ADMIN_EMAIL}). */
+    static final String ADMIN_EMAIL = "stack-admin@pawfiler.test";
+    static final String ADMIN_PASSWORD = "admin-" + UUID.randomUUID();
+
     private final URI edge;
     private final List<AutoCloseable> started = new ArrayList<>();
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+    private final Map<String, Integer> ports = new LinkedHashMap<>();
+    private final Map<String, Map<String, String>> env = new LinkedHashMap<>();
     private TestPostgres.Database database;
+    private SandboxProvider toss;
 
     private EdgeStack(URI edge) {
         this.edge = edge;
@@ -56,6 +64,29 @@ final class EdgeStack implements AutoCloseable {
     /** The services by name ({@code quiz-service} ...), each in its own JVM; empty for an external edge. */
     Map<String, ServiceProcess> services() {
         return services;
+    }
+
+    /**
+     * One service of the started stack, started again first (same port and settings) when a test before stopped it:
+     * the journeys that check a service's absence leave the stack whole for the next class.
+     */
+    synchronized ServiceProcess service(String name) throws Exception {
+        ServiceProcess current = services.get(name);
+        if (current == null) {
+            throw new IllegalArgumentException("no " + name + " in this stack (an external edge has none)");
+        }
+        if (current.process().isAlive()) {
+            return current;
+        }
+        ServiceProcess again = Services.start(name, database, env.get(name), ports.get(name), STARTUP);
+        started.set(started.indexOf(current), again);
+        services.put(name, again);
+        return again;
+    }
+
+    /** The payment provider's sandbox payment-service talks to (null for an external edge). */
+    SandboxProvider toss() {
+        return toss;
     }
 
     /** The one database every service's schema is in (null for an external edge). */
@@ -87,7 +118,9 @@ final class EdgeStack implements AutoCloseable {
 
     private static EdgeStack start() throws Exception {
         TestPostgres.Database database = TestPostgres.createDatabase("edgecontract");
-        Map<String, Integer> ports = new LinkedHashMap<>();
+        int edgePort = Services.freePort();
+        EdgeStack stack = new EdgeStack(URI.create("http://localhost:" + edgePort));
+        Map<String, Integer> ports = stack.ports;
         for (String name : List.of("auth-service", "quiz-service", "community-service", "video-analysis-service",
                 "payment-service", "dashboard-bff")) {
             ports.put(name, Services.freePort());
@@ -98,13 +131,14 @@ final class EdgeStack implements AutoCloseable {
         SandboxProvider toss = SandboxProvider.start(Settings.builder().port(0).secretKey(secretKey)
                 .webhookSecret(webhookSecret)
                 .webhookUrl("http://127.0.0.1:" + ports.get("payment-service") + "/payments/webhooks/toss").build());
-        int edgePort = Services.freePort();
-        EdgeStack stack = new EdgeStack(URI.create("http://localhost:" + edgePort));
         stack.database = database;
+        stack.toss = toss;
         stack.started.add(toss);
-        Map<String, Map<String, String>> env = Map.of(
+        Map<String, Map<String, String>> env = stack.env;
+        env.putAll(Map.of(
                 "auth-service", Map.of("PAWFILER_AUTH_KEY_ENCRYPTION_SECRET",
-                        HexFormat.of().formatHex(new SecureRandom().generateSeed(24))),
+                        HexFormat.of().formatHex(new SecureRandom().generateSeed(24)),
+                        "PAWFILER_ADMIN_EMAIL", ADMIN_EMAIL, "PAWFILER_ADMIN_PASSWORD", ADMIN_PASSWORD),
                 "quiz-service", Map.of("PAWFILER_AUTH_JWKS_URL", jwks),
                 "community-service", Map.of("PAWFILER_AUTH_JWKS_URL", jwks,
                         "PAWFILER_COMMUNITY_QUIZ_PORT", String.valueOf(ports.get("quiz-service")),
@@ -114,13 +148,14 @@ final class EdgeStack implements AutoCloseable {
                         "PAWFILER_VIDEO_STORAGE_DIR",
                         Services.projectRoot().resolve("system-tests/target/edge-videos").toString(),
                         "PAWFILER_VIDEO_PUBLIC_BASE_URL", stack.edge.toString(),
-                        "PAWFILER_VIDEO_FRAMES", "8", "MALLOC_ARENA_MAX", "2"),
+                        "PAWFILER_VIDEO_FRAMES", "8", "MALLOC_ARENA_MAX", "2", "MALLOC_MMAP_THRESHOLD_", "131072",
+                        "MALLOC_TRIM_THRESHOLD_", "131072"),
                 "payment-service", Map.of("PAWFILER_AUTH_JWKS_URL", jwks,
                         "PAWFILER_PAYMENT_TOSS_BASE_URL", toss.baseUrl(), "PAWFILER_PAYMENT_TOSS_SECRET_KEY", secretKey,
                         "PAWFILER_PAYMENT_TOSS_WEBHOOK_SECRET", webhookSecret,
                         "PAWFILER_PAYMENT_TOSS_CHECKOUT_URL", toss.checkoutUrl()),
                 "dashboard-bff", Map.of("PAWFILER_AUTH_JWKS_URL", jwks,
-                        "PAWFILER_DASHBOARD_COMMUNITY_PORT", String.valueOf(ports.get("community-service"))));
+                        "PAWFILER_DASHBOARD_COMMUNITY_PORT", String.valueOf(ports.get("community-service")))));
         try {
             // in two waves of three (what every journey needs, then the rest): six Helidon JVMs booting and migrating
             // at once on two cores take longer than two waves

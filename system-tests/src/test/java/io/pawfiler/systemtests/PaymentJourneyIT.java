@@ -6,10 +6,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -32,10 +30,8 @@ import io.pawfiler.api.quiz.QuizServiceGrpc;
 import io.pawfiler.localstack.ServiceProcess;
 import io.pawfiler.paymentsandbox.Payment;
 import io.pawfiler.paymentsandbox.SandboxProvider;
-import io.pawfiler.paymentsandbox.Settings;
 import io.pawfiler.testing.grpc.GrpcClients;
 import io.pawfiler.testing.kafka.KafkaTopics;
-import io.pawfiler.testing.postgres.TestPostgres;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -46,11 +42,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code premium} into the access token after a refresh at auth and its 500 bonus coins into the quiz profile once
  * (even when payment.completed is delivered again); an admin's refund takes premium away again.
  */
+@UsesSharedStack
+@org.junit.jupiter.api.Order(4)
 class PaymentJourneyIT {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    private static final String ADMIN_EMAIL = "payments-admin@pawfiler.test";
-    private static final String ADMIN_PASSWORD = "admin-" + UUID.randomUUID();
+    private static final String ADMIN_EMAIL = EdgeStack.ADMIN_EMAIL;
+    private static final String ADMIN_PASSWORD = EdgeStack.ADMIN_PASSWORD;
 
     private static SandboxProvider toss;
     private static ServiceProcess auth;
@@ -60,38 +58,20 @@ class PaymentJourneyIT {
     private static ManagedChannel paymentChannel;
 
     @BeforeAll
-    static void startServices() throws Exception {
-        TestPostgres.Database database = TestPostgres.createDatabase("paymentjourney");
-        int paymentPort = Services.freePort();
-        String secretKey = "test_sk_" + UUID.randomUUID().toString().replace("-", "");
-        String webhookSecret = "whsec_" + UUID.randomUUID();
-        toss = SandboxProvider.start(Settings.builder().port(0).secretKey(secretKey).webhookSecret(webhookSecret)
-                .webhookUrl("http://127.0.0.1:" + paymentPort + "/payments/webhooks/toss").build());
-        auth = Services.start("auth-service", database, Map.of(
-                "PAWFILER_AUTH_KEY_ENCRYPTION_SECRET", HexFormat.of().formatHex(new SecureRandom().generateSeed(24)),
-                "PAWFILER_ADMIN_EMAIL", ADMIN_EMAIL, "PAWFILER_ADMIN_PASSWORD", ADMIN_PASSWORD));
-        String jwks = auth.baseUrl() + "/.well-known/jwks.json";
-        quiz = Services.start("quiz-service", database, Map.of("PAWFILER_AUTH_JWKS_URL", jwks));
-        payment = Services.start("payment-service", database, Map.of("PAWFILER_AUTH_JWKS_URL", jwks,
-                "PAWFILER_PAYMENT_TOSS_BASE_URL", toss.baseUrl(), "PAWFILER_PAYMENT_TOSS_SECRET_KEY", secretKey,
-                "PAWFILER_PAYMENT_TOSS_WEBHOOK_SECRET", webhookSecret,
-                "PAWFILER_PAYMENT_TOSS_CHECKOUT_URL", toss.checkoutUrl()), paymentPort);
+    static void connect() throws Exception {
+        EdgeStack stack = EdgeStack.shared();
+        toss = stack.toss();
+        auth = stack.service("auth-service");
+        quiz = stack.service("quiz-service");
+        payment = stack.service("payment-service");
         quizChannel = GrpcClients.plaintext(quiz.port());
         paymentChannel = GrpcClients.plaintext(payment.port());
     }
 
     @AfterAll
-    static void stopServices() throws InterruptedException {
+    static void disconnect() throws InterruptedException {
         GrpcClients.close(quizChannel);
         GrpcClients.close(paymentChannel);
-        for (ServiceProcess process : new ServiceProcess[] {payment, quiz, auth}) {
-            if (process != null) {
-                process.close();
-            }
-        }
-        if (toss != null) {
-            toss.close();
-        }
     }
 
     @Test
