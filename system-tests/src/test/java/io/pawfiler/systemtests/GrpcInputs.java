@@ -142,14 +142,19 @@ final class GrpcInputs {
                 if (value == null) {
                     break;
                 }
-                if (field.isRepeated()) {
-                    builder.addRepeatedField(field, value);
-                } else {
-                    builder.setField(field, value);
-                }
+                put(builder, field, value);
             }
         }
         return builder.build();
+    }
+
+    /** Sets a field, or adds one more element to a repeated one. */
+    private static void put(DynamicMessage.Builder builder, FieldDescriptor field, Object value) {
+        if (field.isRepeated()) {
+            builder.addRepeatedField(field, value);
+        } else {
+            builder.setField(field, value);
+        }
     }
 
     private Object boundaryValue(FieldDescriptor field, Boundary boundary, int depth) {
@@ -215,11 +220,7 @@ final class GrpcInputs {
                 if (value == null) {
                     break;
                 }
-                if (field.isRepeated()) {
-                    builder.addRepeatedField(field, value);
-                } else {
-                    builder.setField(field, value);
-                }
+                put(builder, field, value);
             }
         }
         return builder.build();
