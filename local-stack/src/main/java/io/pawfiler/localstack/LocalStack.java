@@ -75,8 +75,12 @@ public final class LocalStack implements AutoCloseable {
     private boolean aotCache = true;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    /** Generous: all services start at once and share the machine's cores. */
-    private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+    /**
+     * Generous: all services start (and, after a rebuild, train their AOT caches) at once and share the machine's
+     * cores; 120 s was too short on 2 busy cores. {@code PAWFILER_READY_TIMEOUT_SECONDS} changes it.
+     */
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(
+            Long.parseLong(envOr("PAWFILER_READY_TIMEOUT_SECONDS", "300")));
 
     /** One console line per component: name, where, how long it took, details. */
     private static final String LINE = "%-22s %-22s %s (%s)%n";
