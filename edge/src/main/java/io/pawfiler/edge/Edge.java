@@ -89,7 +89,8 @@ public final class Edge implements AutoCloseable {
                 // the route timeout governs, as in Envoy (which forwards grpc-timeout but does not obey it)
                 .useClientTimeoutHeader(false);
         for (Upstream upstream : Upstream.values()) {
-            grpc.addService(GrpcForwarder.forward(upstream.grpcService(), channel(upstream)));
+            grpc.addService(GrpcForwarder.forward(upstream.grpcService(), channel(upstream, false),
+                    channel(upstream, true)));
         }
         GrpcService grpcService = grpc.build();
         HttpService health = (ctx, req) -> HttpResponse.of(HttpStatus.OK, MediaType.JSON, "{\"status\":\"UP\"}");
@@ -170,6 +171,11 @@ public final class Edge implements AutoCloseable {
                         base.getHost(), base.getPort()))
                 .factory(clients)
                 .build();
+        WebClient reads = !route.retriesReads() ? client : WebClient.builder(SessionProtocol.H1C,
+                        com.linecorp.armeria.client.Endpoint.of(base.getHost(), base.getPort()))
+                .factory(clients)
+                .decorator(ReadRetries.rest())
+                .build();
         RequestOptions options = RequestOptions.builder()
                 .responseTimeout(route.timeout())
                 .maxResponseLength(0)
@@ -183,16 +189,40 @@ public final class Edge implements AutoCloseable {
                     .add(HttpHeaderNames.X_FORWARDED_FOR, ctx.clientAddress().getHostAddress())
                     .set("x-forwarded-proto", "http")
                     .build();
-            return client.execute(req.withHeaders(headers), options);
+            boolean read = req.method() == HttpMethod.GET || req.method() == HttpMethod.HEAD;
+            return (read ? reads : client).execute(req.withHeaders(headers), options).recover(Edge::upstreamFailure);
         };
     }
 
-    /** A gRPC channel to the upstream over h2c (Armeria's client; no deadline of its own: each call's counts). */
-    private Channel channel(Upstream upstream) {
+    /**
+     * What Envoy answers when an upstream gave no answer (only before any response header; later the response is
+     * cut short): 504 after the route timeout, else 503, with its plain-text wording.
+     */
+    static HttpResponse upstreamFailure(Throwable cause) {
+        Throwable failure = com.linecorp.armeria.common.util.Exceptions.peel(cause);
+        if (failure instanceof com.linecorp.armeria.client.ResponseTimeoutException
+                || failure instanceof com.linecorp.armeria.common.TimeoutException) {
+            return HttpResponse.of(HttpStatus.GATEWAY_TIMEOUT, MediaType.PLAIN_TEXT_UTF_8, "upstream request timeout");
+        }
+        String reason = failure instanceof com.linecorp.armeria.client.UnprocessedRequestException
+                ? "connection failure" : "connection termination";
+        return HttpResponse.of(HttpStatus.SERVICE_UNAVAILABLE, MediaType.PLAIN_TEXT_UTF_8,
+                "upstream connect error or disconnect/reset before headers. reset reason: " + reason);
+    }
+
+    /**
+     * A gRPC channel to the upstream over h2c (Armeria's client; no deadline of its own: each call's counts), with
+     * {@link ReadRetries#grpc()} for the unary reads when {@code retrying}.
+     */
+    private Channel channel(Upstream upstream, boolean retrying) {
         URI base = settings.upstream(upstream);
         ServiceDescriptor descriptor = upstream.grpcService();
-        return GrpcClients.builder(SessionProtocol.H2C, com.linecorp.armeria.client.Endpoint.of(
-                        base.getHost(), base.getPort()))
+        var builder = GrpcClients.builder(SessionProtocol.H2C, com.linecorp.armeria.client.Endpoint.of(
+                base.getHost(), base.getPort()));
+        if (retrying) {
+            builder.decorator(ReadRetries.grpc());
+        }
+        return builder
                 .factory(clients)
                 .responseTimeoutMillis(0)
                 .maxResponseLength(0)

@@ -28,8 +28,15 @@ final class EdgeRoutes {
         TOKEN
     }
 
-    /** A REST route: requests matching it are proxied (streamed) to the upstream's HTTP port. */
-    record RestRoute(String name, Upstream upstream, String match, Duration timeout, boolean readsOnly) {
+    /**
+     * A REST route: requests matching it are proxied (streamed) to the upstream's HTTP port.
+     *
+     * @param readsOnly    the route takes GET and HEAD only
+     * @param retriesReads its GET and HEAD are retried once when the upstream never answered (Envoy's
+     *                     {@code rest_read_retries})
+     */
+    record RestRoute(String name, Upstream upstream, String match, Duration timeout, boolean readsOnly,
+                     boolean retriesReads) {
         /** Armeria path patterns: {@code prefix:/x/}, an exact path, or both for Envoy's path_separated_prefix. */
         List<String> armeriaPatterns() {
             if (match.endsWith("/")) {
@@ -48,18 +55,20 @@ final class EdgeRoutes {
      */
     static final List<RestRoute> REST = List.of(
             // sign-up, sign-in, refresh, sign-out (public), /auth/me, admins' key rotation
-            new RestRoute("auth-rest", Upstream.AUTH, "/auth/", DEFAULT_TIMEOUT, false),
-            new RestRoute("quiz-admin", Upstream.QUIZ, "/admin/questions", DEFAULT_TIMEOUT, false),
+            new RestRoute("auth-rest", Upstream.AUTH, "/auth/", DEFAULT_TIMEOUT, false, true),
+            new RestRoute("quiz-admin", Upstream.QUIZ, "/admin/questions", DEFAULT_TIMEOUT, false, true),
             // post media: <img>/<video> send no token, the signature authorises; byte ranges for seeking
-            new RestRoute("community-media", Upstream.COMMUNITY, "/media/", Duration.ofSeconds(300), true),
+            new RestRoute("community-media", Upstream.COMMUNITY, "/media/", Duration.ofSeconds(300), true, true),
             // uploads move up to 100 MiB, streamed
-            new RestRoute("video-upload", Upstream.VIDEO, "=/upload-video", Duration.ofSeconds(300), false),
-            new RestRoute("video-signed-upload", Upstream.VIDEO, "/uploads/", Duration.ofSeconds(300), false),
-            new RestRoute("video-files", Upstream.VIDEO, "/videos/", Duration.ofSeconds(300), true),
-            new RestRoute("video-analysis", Upstream.VIDEO, "/analysis/", DEFAULT_TIMEOUT, false),
+            new RestRoute("video-upload", Upstream.VIDEO, "=/upload-video", Duration.ofSeconds(300), false, false),
+            new RestRoute("video-signed-upload", Upstream.VIDEO, "/uploads/", Duration.ofSeconds(300), false,
+                    false),
+            new RestRoute("video-files", Upstream.VIDEO, "/videos/", Duration.ofSeconds(300), true, true),
+            new RestRoute("video-analysis", Upstream.VIDEO, "/analysis/", DEFAULT_TIMEOUT, false, true),
             // the provider's webhook: signed by the provider, checked by payment-service
-            new RestRoute("payment-webhooks", Upstream.PAYMENT, "/payments/webhooks/", DEFAULT_TIMEOUT, false),
-            new RestRoute("dashboard-rest", Upstream.DASHBOARD, "/dashboard", DEFAULT_TIMEOUT, false));
+            new RestRoute("payment-webhooks", Upstream.PAYMENT, "/payments/webhooks/", DEFAULT_TIMEOUT, false,
+                    false),
+            new RestRoute("dashboard-rest", Upstream.DASHBOARD, "/dashboard", DEFAULT_TIMEOUT, false, true));
 
     /** gRPC paths whose timeout is not the default 15 s (Envoy routes video-streams and video), first match wins. */
     private static final List<GrpcTimeout> GRPC_TIMEOUTS = List.of(
@@ -71,6 +80,23 @@ final class EdgeRoutes {
             new GrpcTimeout(p -> p.startsWith("/video_analysis.VideoAnalysisService/"), Duration.ofSeconds(90)));
 
     private record GrpcTimeout(Predicate<String> matches, Duration timeout) {
+    }
+
+    /**
+     * gRPC reads Envoy retries once (route {@code *-reads}, {@code grpc_read_retries}): {@code Get*} of every service
+     * and payment's {@code List*}, except the two that write (GetRandomQuestion records its draw, GetUploadUrl
+     * creates a task and counts against the quota) and the streams.
+     */
+    private static final Predicate<String> GRPC_READS = Pattern.compile(
+            "/(auth\\.AuthService|quiz\\.QuizService|community\\.CommunityService|video_analysis\\.VideoAnalysisService"
+                    + "|dashboard\\.DashboardService)/Get[A-Za-z]*|/payment\\.PaymentService/(Get|List)[A-Za-z]*")
+            .asMatchPredicate()
+            .and(p -> !p.equals("/quiz.QuizService/GetRandomQuestion")
+                    && !p.equals("/video_analysis.VideoAnalysisService/GetUploadUrl"));
+
+    /** Whether a unary gRPC call to {@code path} is retried once when the upstream never answered or said UNAVAILABLE. */
+    static boolean retriesGrpc(String path) {
+        return GRPC_READS.test(path);
     }
 
     /** Envoy's CorsPolicy (besides the origins, which are configuration: EdgeSettings). No credentials. */

@@ -60,10 +60,16 @@ final class GrpcForwarder {
         return unit == null || value < 0 ? null : unit.toNanos(value);
     }
 
-    static ServerServiceDefinition forward(ServiceDescriptor service, Channel upstream) {
+    /**
+     * @param reads the channel for the unary calls {@link EdgeRoutes#retriesGrpc} retries (a retry needs the whole
+     *              request at hand, so streams never go through it)
+     */
+    static ServerServiceDefinition forward(ServiceDescriptor service, Channel upstream, Channel reads) {
         ServerServiceDefinition.Builder builder = ServerServiceDefinition.builder(service);
         for (MethodDescriptor<?, ?> method : service.getMethods()) {
-            addMethod(builder, method, upstream);
+            boolean retried = method.getType() == MethodDescriptor.MethodType.UNARY
+                    && EdgeRoutes.retriesGrpc("/" + method.getFullMethodName());
+            addMethod(builder, method, retried ? reads : upstream);
         }
         return builder.build();
     }

@@ -211,7 +211,7 @@ class EdgeTest {
         return headers;
     }
 
-    private static String token(String issuer, Instant expires, RSAKey signer) {
+    static String token(String issuer, Instant expires, RSAKey signer) {
         try {
             SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(signer.getKeyID()).build(),
                     new JWTClaimsSet.Builder().issuer(issuer).subject("user-1").expirationTime(Date.from(expires))

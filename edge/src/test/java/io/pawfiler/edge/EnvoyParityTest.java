@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
  * The Java edge keeps its own copy of what envoy.yaml says (routes, timeouts, public operations, CORS), because it
  * cannot run Envoy's config. This test holds the two together: it reads {@code gateway-envoy/envoy.yaml} (or the file
  * at {@code -Dpawfiler.envoy.yaml}) and, for every gRPC method of the six services and every REST route, resolves it
- * as Envoy would (first matching route) and as the edge does, and compares cluster, timeout and token rule; a missing
+ * as Envoy would (first matching route) and as the edge does, and compares cluster, timeout, token rule and read retries; a missing
  * envoy.yaml fails it. The public gRPC methods are also compared with the services' own
  * {@code pawfiler.security.public-grpc-methods}, which needs no Envoy file.
  */
@@ -80,6 +80,7 @@ class EnvoyParityTest {
                 assertEquals(upstream.serviceName() + "-grpc", cluster(route), path);
                 assertEquals(timeout(route), EdgeRoutes.grpcTimeout(path), path);
                 assertEquals(envoyAccess(path), edge.access(path), path);
+                assertEquals(retries(route), EdgeRoutes.retriesGrpc(path), path + " retried");
             }
         }
     }
@@ -105,6 +106,11 @@ class EnvoyParityTest {
                 assertEquals(cluster, mine.upstream().serviceName() + "-rest", sample);
                 assertEquals(timeout(route), mine.timeout(), sample);
                 assertEquals(envoyAccess(sample), edge.access(sample), sample);
+                EdgeRoutes.RestRoute myRead = edgeRestRoute(sample, "GET");
+                Map<String, Object> envoyRead = envoyRoute(sample, "GET");
+                if (myRead != null && envoyRead != null) {
+                    assertEquals(retries(envoyRead), myRead.retriesReads(), "GET " + sample + " retried");
+                }
             }
         }
         // and the other way round: nothing the edge proxies is unknown to Envoy
@@ -223,6 +229,10 @@ class EnvoyParityTest {
 
     private static boolean readsOnly(Map<String, Object> route) {
         return map(route.get("match")).containsKey("headers");
+    }
+
+    private static boolean retries(Map<String, Object> route) {
+        return map(route.get("route")).containsKey("retry_policy");
     }
 
     private static String cluster(Map<String, Object> route) {
