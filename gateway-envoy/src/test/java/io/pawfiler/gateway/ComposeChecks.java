@@ -73,6 +73,19 @@ final class ComposeChecks {
     // ---------------------------------------------------------------------------------------------------------------
 
     /**
+     * {@code 127.0.0.1:<port>:<port>} for the service whose network namespace the payment sandbox shares (its
+     * checkout page, for a browser on this machine), else null.
+     */
+    static String sandboxCheckoutPort(Inputs in, String service) {
+        if (!in.serviceNames().contains(SANDBOX_SERVICE)
+                || !("service:" + service).equals(in.service(SANDBOX_SERVICE).get("network_mode"))) {
+            return null;
+        }
+        String port = in.environment(SANDBOX_SERVICE).get("PAWFILER_PAYMENT_SANDBOX_PORT");
+        return "127.0.0.1:" + port + ":" + port;
+    }
+
+    /**
      * Every service module runs from docker/Dockerfile with its own MODULE, is checked healthy on /health/ready at its
      * server.port, waits for PostgreSQL and Kafka to be healthy, and is not published (Envoy is the only door).
      */
@@ -101,8 +114,11 @@ final class ComposeChecks {
                     problems.add(name + " must wait for " + infrastructure + " to be healthy (depends_on condition)");
                 }
             }
-            if (spec.containsKey("ports")) {
-                problems.add(name + " publishes ports: only Envoy may (every call goes through the front door)");
+            for (Object published : list(spec.get("ports"))) {
+                if (!String.valueOf(published).equals(sandboxCheckoutPort(in, name))) {
+                    problems.add(name + " publishes ports (" + published + "): only Envoy may (every call goes through the"
+                            + " front door), and the sandbox's checkout page on this machine's loopback");
+                }
             }
             String port = in.environment(name).get("SERVER_PORT");
             if (port != null && !port.equals(String.valueOf(service.port()))) {

@@ -72,6 +72,12 @@ class ComposeChecksTest {
     }
 
     @Test
+    void theSandboxCheckoutPublishedBeyondLoopbackIsRejected() throws Exception {
+        rejects(brokenCompose("      - \"127.0.0.1:8095:8095\"\n", "      - \"8095:8095\"\n"),
+                ComposeChecks::services, "payment-service publishes ports (8095:8095)");
+    }
+
+    @Test
     void aMisspeltVariableIsRejected() throws Exception {
         rejects(brokenCompose("PAWFILER_COMMUNITY_QUIZ_HOST: quiz-service", "PAWFILER_COMMUNITY_QUIZ_HOSTNAME: quiz-service"),
                 in -> ComposeChecks.environment(in, LocalRunners.serviceEnvironment()),

@@ -67,18 +67,21 @@ public final class SandboxProvider implements AutoCloseable {
     private SandboxProvider(Settings settings) throws IOException {
         this.settings = settings;
         // first: a taken port fails here, before anything else was started
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), settings.port()), 64);
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(settings.bindHost()),
+                settings.port()), 64);
         Clock clock = Clock.systemUTC();
         this.webhooks = new WebhookDispatcher(settings, clock);
         this.ledger = new Ledger(settings, clock, webhooks::publish);
         this.requestThreads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("payment-sandbox-", 0)
                 .factory());
         server.setExecutor(requestThreads);
-        this.baseUrl = "http://127.0.0.1:" + server.getAddress().getPort();
+        InetAddress bound = server.getAddress().getAddress();
+        this.baseUrl = "http://" + (bound.isAnyLocalAddress() || bound.isLoopbackAddress() ? "127.0.0.1"
+                : bound.getHostAddress()) + ":" + server.getAddress().getPort();
         server.createContext("/", new HttpApi(this, settings, ledger, idempotency));
     }
 
-    /** Starts the sandbox on 127.0.0.1 ({@link Settings#port()}; 0 = any free port). */
+    /** Starts the sandbox on {@link Settings#bindHost()} (127.0.0.1 by default) and {@link Settings#port()}. */
     public static SandboxProvider start(Settings settings) throws IOException {
         SandboxProvider sandbox = new SandboxProvider(Objects.requireNonNull(settings, "settings"));
         try {

@@ -12,7 +12,9 @@ import java.util.Objects;
 /**
  * How a {@link SandboxProvider} runs.
  *
- * @param port               TCP port on 127.0.0.1; 0 = any free port ({@link SandboxProvider#port()} tells which)
+ * @param bindHost           the address it listens on: 127.0.0.1 (loopback only) unless a container must publish
+ *                           its checkout page ({@code 0.0.0.0})
+ * @param port               TCP port; 0 = any free port ({@link SandboxProvider#port()} tells which)
  * @param secretKeys         the secret keys the API accepts ({@code Authorization: Basic base64(secretKey + ":")})
  * @param webhookUrl         where {@code PAYMENT_STATUS_CHANGED} webhooks are POSTed; empty = none are sent
  * @param webhookSecret      HMAC-SHA256 key of the webhook signature; empty = webhooks go unsigned
@@ -21,7 +23,7 @@ import java.util.Objects;
  * @param webhookTimeout     how long one webhook attempt may take (connecting included)
  * @param currency           the currency of every payment; only {@code KRW} (amounts are whole won)
  */
-public record Settings(int port, List<String> secretKeys, String webhookUrl, String webhookSecret,
+public record Settings(String bindHost, int port, List<String> secretKeys, String webhookUrl, String webhookSecret,
                        List<Duration> webhookRetryDelays, Duration webhookTimeout, String currency) {
 
     /** {@code ./pawfiler up}'s port (env {@code PAWFILER_PAYMENT_SANDBOX_PORT}). */
@@ -35,6 +37,8 @@ public record Settings(int port, List<String> secretKeys, String webhookUrl, Str
 
     /** Environment variables read by {@link #fromEnvironment} (the sandbox's own JVM, {@code ./pawfiler up}). */
     public static final String ENV_PORT = "PAWFILER_PAYMENT_SANDBOX_PORT";
+    public static final String ENV_BIND_HOST = "PAWFILER_PAYMENT_SANDBOX_BIND_HOST";
+    public static final String DEFAULT_BIND_HOST = "127.0.0.1";
     public static final String ENV_SECRET_KEYS = "PAWFILER_PAYMENT_SANDBOX_SECRET_KEYS";
     public static final String ENV_WEBHOOK_URL = "PAWFILER_PAYMENT_SANDBOX_WEBHOOK_URL";
     public static final String ENV_WEBHOOK_SECRET = "PAWFILER_PAYMENT_SANDBOX_WEBHOOK_SECRET";
@@ -42,6 +46,9 @@ public record Settings(int port, List<String> secretKeys, String webhookUrl, Str
     public static final String ENV_WEBHOOK_TIMEOUT = "PAWFILER_PAYMENT_SANDBOX_WEBHOOK_TIMEOUT";
 
     public Settings {
+        if (bindHost == null || bindHost.isBlank()) {
+            throw new IllegalArgumentException("no bind host");
+        }
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
         }
@@ -96,7 +103,8 @@ public record Settings(int port, List<String> secretKeys, String webhookUrl, Str
     }
 
     /**
-     * Settings from {@code PAWFILER_PAYMENT_SANDBOX_*} variables: {@code _PORT} (default 8095), {@code _SECRET_KEYS}
+     * Settings from {@code PAWFILER_PAYMENT_SANDBOX_*} variables: {@code _BIND_HOST} (default 127.0.0.1),
+     * {@code _PORT} (default 8095), {@code _SECRET_KEYS}
      * (comma-separated, required), {@code _WEBHOOK_URL}, {@code _WEBHOOK_SECRET}, {@code _WEBHOOK_RETRY_DELAYS}
      * (comma-separated durations: {@code 1s}, {@code 250ms}, {@code PT2S}; empty = no retries) and
      * {@code _WEBHOOK_TIMEOUT}.
@@ -105,6 +113,10 @@ public record Settings(int port, List<String> secretKeys, String webhookUrl, Str
         Builder builder = builder();
         String port = env.get(ENV_PORT);
         builder.port(port == null || port.isBlank() ? DEFAULT_PORT : Integer.parseInt(port.trim()));
+        String bindHost = env.get(ENV_BIND_HOST);
+        if (bindHost != null && !bindHost.isBlank()) {
+            builder.bindHost(bindHost.trim());
+        }
         String keys = env.getOrDefault(ENV_SECRET_KEYS, "");
         List<String> secretKeys = new ArrayList<>();
         for (String key : keys.split(",")) {
@@ -138,6 +150,7 @@ public record Settings(int port, List<String> secretKeys, String webhookUrl, Str
     /** The variables {@link #fromEnvironment} turns back into these settings. */
     public Map<String, String> toEnvironment() {
         Map<String, String> env = new LinkedHashMap<>();
+        env.put(ENV_BIND_HOST, bindHost);
         env.put(ENV_PORT, String.valueOf(port));
         env.put(ENV_SECRET_KEYS, String.join(",", secretKeys));
         env.put(ENV_WEBHOOK_URL, webhookUrl);
@@ -175,6 +188,7 @@ public record Settings(int port, List<String> secretKeys, String webhookUrl, Str
 
     /** Defaults: port 0, no webhook URL, {@link #DEFAULT_RETRY_DELAYS}, 5 s per attempt, KRW. */
     public static final class Builder {
+        private String bindHost = DEFAULT_BIND_HOST;
         private int port;
         private List<String> secretKeys = List.of();
         private String webhookUrl = "";
@@ -184,6 +198,11 @@ public record Settings(int port, List<String> secretKeys, String webhookUrl, Str
         private String currency = "KRW";
 
         private Builder() {
+        }
+
+        public Builder bindHost(String bindHost) {
+            this.bindHost = bindHost;
+            return this;
         }
 
         public Builder port(int port) {
@@ -226,7 +245,7 @@ public record Settings(int port, List<String> secretKeys, String webhookUrl, Str
         }
 
         public Settings build() {
-            return new Settings(port, secretKeys, webhookUrl, webhookSecret, webhookRetryDelays, webhookTimeout,
+            return new Settings(bindHost, port, secretKeys, webhookUrl, webhookSecret, webhookRetryDelays, webhookTimeout,
                     currency);
         }
     }

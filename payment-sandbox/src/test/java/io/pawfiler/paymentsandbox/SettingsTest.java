@@ -13,7 +13,7 @@ class SettingsTest {
 
     @Test
     void theEnvironmentRoundTrips() {
-        Settings settings = Settings.builder().port(18095).secretKeys(List.of("test_sk_a", "test_sk_b"))
+        Settings settings = Settings.builder().bindHost("0.0.0.0").port(18095).secretKeys(List.of("test_sk_a", "test_sk_b"))
                 .webhookUrl("http://localhost:8085/payments/webhooks/toss").webhookSecret("whsec")
                 .webhookRetryDelays(Duration.ofMillis(250), Duration.ofSeconds(2)).build();
         assertEquals(settings, Settings.fromEnvironment(settings.toEnvironment()));
@@ -24,6 +24,7 @@ class SettingsTest {
     void defaults() {
         Settings settings = Settings.fromEnvironment(Map.of(Settings.ENV_SECRET_KEYS, "test_sk_x"));
         assertEquals(Settings.DEFAULT_PORT, settings.port());
+        assertEquals("127.0.0.1", settings.bindHost(), "loopback only unless asked");
         assertEquals(List.of(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4),
                 Duration.ofSeconds(8)), settings.webhookRetryDelays());
         assertEquals(5, settings.webhookAttempts());
