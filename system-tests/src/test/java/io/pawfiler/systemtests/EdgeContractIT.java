@@ -146,6 +146,84 @@ class EdgeContractIT {
         assertFalse(webhook.body().contains("Jwt is missing"), webhook.statusCode() + " " + webhook.body());
     }
 
+    /**
+     * For every REST operation in every service's {@code /openapi}: the edge asks for a token exactly when the
+     * service itself does, so a public operation (sign-up, a signed media URL, the provider's webhook) is never
+     * blocked at the front door, and a protected one is not open there. "Asks for a token": a call without one gets
+     * 401 and the same call with a valid one does not (a webhook's 401 for a bad signature is not a token rule);
+     * an operation with a {@code sig} parameter takes a signed URL instead of a token, so the edge must let it pass.
+     * Operations the edge does not route (auth's JWKS, which only services fetch) are listed, not compared.
+     */
+    @Test
+    void everyRestOperationNeedsATokenAtTheEdgeExactlyWhenItsServiceDoes() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(stack.ownStack(), "needs the services' own addresses");
+        List<String> compared = new java.util.ArrayList<>();
+        List<String> unrouted = new java.util.ArrayList<>();
+        List<String> mismatched = new java.util.ArrayList<>();
+        for (var service : stack.services().entrySet()) {
+            String base = service.getValue().baseUrl();
+            JsonObject document = Json.createReader(new StringReader(HTTP.send(HttpRequest.newBuilder(
+                    URI.create(base + "/openapi")).header("Accept", "application/json").build(),
+                    HttpResponse.BodyHandlers.ofString()).body())).readObject();
+            for (var path : document.getJsonObject("paths").entrySet()) {
+                String concrete = path.getKey().replaceAll("\\{[^}]+}", "x");
+                for (var entry : path.getValue().asJsonObject().entrySet()) {
+                    String verb = entry.getKey().toUpperCase(java.util.Locale.ROOT);
+                    if (!List.of("GET", "POST", "PUT", "PATCH", "DELETE").contains(verb)) {
+                        continue;
+                    }
+                    JsonObject spec = entry.getValue().asJsonObject();
+                    String operation = service.getKey() + " " + verb + " " + path.getKey();
+                    // the body the operation takes (so that a refusal is about the token, not the content type)
+                    String contentType = spec.containsKey("requestBody") ? spec.getJsonObject("requestBody")
+                            .getJsonObject("content").keySet().iterator().next() : null;
+                    HttpResponse<String> viaEdgeWithToken = call(edge, verb, concrete, contentType, token);
+                    if (viaEdgeWithToken.statusCode() == 404 && !viaEdgeWithToken.headers()
+                            .firstValue("content-type").orElse("").contains("json")) {
+                        unrouted.add(operation);
+                        continue;
+                    }
+                    // a signed URL (a sig parameter) lets <img>/<video> in without a token: the edge must too
+                    boolean signed = spec.containsKey("parameters") && spec.getJsonArray("parameters")
+                            .getValuesAs(JsonObject.class).stream().anyMatch(p -> p.getString("name", "").equals("sig"));
+                    boolean serviceAsks = !signed && call(base, verb, concrete, contentType, null).statusCode() == 401
+                            && call(base, verb, concrete, contentType, token).statusCode() != 401;
+                    HttpResponse<String> viaEdge = call(edge, verb, concrete, contentType, null);
+                    boolean edgeAsks = viaEdge.statusCode() == 401 && viaEdge.body().contains("Jwt is missing");
+                    compared.add(operation + (serviceAsks ? " (token)" : signed ? " (token or signature)" : " (public)"));
+                    if (serviceAsks != edgeAsks) {
+                        mismatched.add(operation + ": the service " + (serviceAsks ? "asks" : "does not ask")
+                                + " for a token, the edge " + (edgeAsks ? "does" : "does not"));
+                    }
+                }
+            }
+        }
+        System.out.printf("EdgeContractIT: token rules compared for %d REST operations %s; not routed by the edge:"
+                + " %s%n", compared.size(), compared, unrouted);
+        assertEquals(List.of(), mismatched);
+        assertTrue(compared.size() >= 15, "REST operations compared: " + compared);
+        assertTrue(compared.stream().anyMatch(o -> o.endsWith("(public)")), "public operations among them");
+    }
+
+    /** An empty body of the operation's own content type (none for GET and DELETE). */
+    private static HttpResponse<String> call(String base, String verb, String path, String contentType, String bearer)
+            throws Exception {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(java.time.Duration.ofSeconds(30));
+        if (bearer != null) {
+            builder.header("authorization", "Bearer " + bearer);
+        }
+        HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.noBody();
+        if (contentType != null && contentType.startsWith("multipart/")) {
+            builder.header("content-type", contentType + "; boundary=x");
+            body = HttpRequest.BodyPublishers.ofString("--x--\r\n");
+        } else if (contentType != null) {
+            builder.header("content-type", contentType);
+            body = HttpRequest.BodyPublishers.ofString(contentType.contains("json") ? "{}" : "");
+        }
+        return HTTP.send(builder.method(verb, body).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     @Test
     void aBadRequestIs400WithTheServicesMessageAndNotFoundIs404() throws Exception {
         JsonObject invalid = json(post("/api/quiz.QuizService/SubmitAnswer", token, "{}"), 400);
