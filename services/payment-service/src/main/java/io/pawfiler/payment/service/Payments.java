@@ -97,7 +97,7 @@ public class Payments {
 
     /**
      * Has the provider approve the payment, then applies it. Idempotent: a completed transaction is answered as it
-     * is. A wrong amount is refused (INVALID_ARGUMENT) and the payment cancelled at the provider; the provider's
+     * is to the same confirmation (same amount and payment key; any other is INVALID_ARGUMENT). A wrong amount is refused (INVALID_ARGUMENT) and the payment cancelled at the provider; the provider's
      * refusal fails the transaction; the provider unreachable leaves it PENDING (reconciliation settles it).
      */
     public Confirmation confirm(Caller caller, String transactionId, String paymentKey, long amount) {
@@ -112,6 +112,15 @@ public class Payments {
             throw ApiException.permissionDenied("transaction " + transactionId + " is not yours");
         }
         if (transaction.status() == PaymentStatus.COMPLETED) {
+            // a replay is the same confirmation: another amount or payment is a mistake to report, and changes nothing
+            if (amount != transaction.amount()) {
+                throw ApiException.invalidArgument("amount", "must equal the order's amount " + transaction.amount()
+                        + " " + transaction.currency());
+            }
+            if (transaction.providerPaymentKey() != null && !transaction.providerPaymentKey().equals(paymentKey)) {
+                throw ApiException.invalidArgument("provider_payment_key",
+                        "transaction " + transactionId + " was paid with another payment");
+            }
             return new Confirmation(transaction, ledger.subscription(transaction.userId()));
         }
         if (transaction.status() != PaymentStatus.PENDING) {

@@ -148,6 +148,19 @@ class PaymentServiceIT {
                 .setTransactionId(back.get("orderId")).setProviderPaymentKey(back.get("paymentKey")).setAmount(4900).build());
         assertEquals(PaymentStatus.COMPLETED, again.getStatus());
         assertEquals(confirmed.getPremiumUntil(), again.getPremiumUntil());
+        // ... but only the same confirmation: another amount or payment key is refused, and changes nothing
+        StatusRuntimeException otherAmount = assertThrows(StatusRuntimeException.class, () -> client.confirmPayment(
+                ConfirmPaymentRequest.newBuilder().setTransactionId(back.get("orderId"))
+                        .setProviderPaymentKey(back.get("paymentKey")).setAmount(1).build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, otherAmount.getStatus().getCode());
+        assertTrue(otherAmount.getStatus().getDescription().contains("amount"), otherAmount.getMessage());
+        StatusRuntimeException otherKey = assertThrows(StatusRuntimeException.class, () -> client.confirmPayment(
+                ConfirmPaymentRequest.newBuilder().setTransactionId(back.get("orderId"))
+                        .setProviderPaymentKey("tsbx-someone-else").setAmount(4900).build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, otherKey.getStatus().getCode());
+        assertEquals(PaymentStatus.COMPLETED, client.confirmPayment(ConfirmPaymentRequest.newBuilder()
+                .setTransactionId(back.get("orderId")).setProviderPaymentKey(back.get("paymentKey")).setAmount(4900)
+                .build()).getStatus());
         // the checkout retried with its key is the same transaction, now completed
         CheckoutResponse retried = client.createCheckout(CheckoutRequest.newBuilder().setPlanId("monthly")
                 .setIdempotencyKey("k-" + user).build());
