@@ -47,7 +47,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class EdgeRetryTest {
 
     private static final String ISSUER = "https://auth.pawfiler.io";
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private static RSAKey key;
     private static Server upstream;
