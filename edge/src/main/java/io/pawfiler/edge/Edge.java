@@ -166,16 +166,8 @@ public final class Edge implements AutoCloseable {
      * the route's timeout.
      */
     private HttpService restProxy(EdgeRoutes.RestRoute route) {
-        URI base = settings.upstream(route.upstream());
-        WebClient client = WebClient.builder(SessionProtocol.H1C, com.linecorp.armeria.client.Endpoint.of(
-                        base.getHost(), base.getPort()))
-                .factory(clients)
-                .build();
-        WebClient reads = !route.retriesReads() ? client : WebClient.builder(SessionProtocol.H1C,
-                        com.linecorp.armeria.client.Endpoint.of(base.getHost(), base.getPort()))
-                .factory(clients)
-                .decorator(ReadRetries.rest())
-                .build();
+        WebClient client = restClient(route.upstream(), false);
+        WebClient reads = route.retriesReads() ? restClient(route.upstream(), true) : client;
         RequestOptions options = RequestOptions.builder()
                 .responseTimeout(route.timeout())
                 .maxResponseLength(0)
@@ -192,6 +184,17 @@ public final class Edge implements AutoCloseable {
             boolean read = req.method() == HttpMethod.GET || req.method() == HttpMethod.HEAD;
             return (read ? reads : client).execute(req.withHeaders(headers), options).recover(Edge::upstreamFailure);
         };
+    }
+
+    /** An HTTP/1.1 client of the upstream's REST port, with {@link ReadRetries#rest()} when {@code retrying}. */
+    private WebClient restClient(Upstream upstream, boolean retrying) {
+        URI base = settings.upstream(upstream);
+        var builder = WebClient.builder(SessionProtocol.H1C, com.linecorp.armeria.client.Endpoint.of(
+                base.getHost(), base.getPort()));
+        if (retrying) {
+            builder.decorator(ReadRetries.rest());
+        }
+        return builder.factory(clients).build();
     }
 
     /**

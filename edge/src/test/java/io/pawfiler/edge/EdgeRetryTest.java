@@ -66,23 +66,8 @@ class EdgeRetryTest {
                 .build();
         upstream.start().join();
         dashboard = new ClosingRestUpstream();
-        String url = "http://127.0.0.1:" + upstream.activeLocalPort();
-        edge = new Edge(EdgeSettings.from(name -> {
-            if (name.equals("pawfiler.edge.upstream.dashboard-bff")) {
-                return "http://127.0.0.1:" + dashboard.port();
-            }
-            if (name.startsWith("pawfiler.edge.upstream.")) {
-                return url;
-            }
-            return switch (name) {
-                case "pawfiler.edge.port", "pawfiler.edge.admin-port" -> "0";
-                case "pawfiler.auth.jwks-url" -> url + "/.well-known/jwks.json";
-                default -> null;
-            };
-        })).start();
-        for (int i = 0; i < 100 && !edge.isReady(); i++) {
-            Thread.sleep(50);
-        }
+        edge = EdgeTest.startEdge("http://127.0.0.1:" + upstream.activeLocalPort(),
+                java.util.Map.of("dashboard-bff", "http://127.0.0.1:" + dashboard.port()));
     }
 
     @AfterAll
@@ -154,23 +139,21 @@ class EdgeRetryTest {
 
         @Override
         public void getUserProfile(GetUserProfileRequest request, StreamObserver<UserProfile> answer) {
-            calls.incrementAndGet();
-            if (unavailableNext.getAndSet(false)) {
-                answer.onError(Status.UNAVAILABLE.withDescription("busy").asRuntimeException());
-                return;
-            }
-            answer.onNext(UserProfile.newBuilder().setNickname("탐정").build());
-            answer.onCompleted();
+            reply(answer, UserProfile.newBuilder().setNickname("탐정").build());
         }
 
         @Override
         public void submitAnswer(SubmitAnswerRequest request, StreamObserver<SubmitAnswerResponse> answer) {
+            reply(answer, SubmitAnswerResponse.getDefaultInstance());
+        }
+
+        private <T> void reply(StreamObserver<T> answer, T value) {
             calls.incrementAndGet();
             if (unavailableNext.getAndSet(false)) {
                 answer.onError(Status.UNAVAILABLE.withDescription("busy").asRuntimeException());
                 return;
             }
-            answer.onNext(SubmitAnswerResponse.getDefaultInstance());
+            answer.onNext(value);
             answer.onCompleted();
         }
     }

@@ -78,10 +78,19 @@ class EdgeTest {
                                 MediaType.JSON, jwks))
                 .build();
         upstream.start().join();
-        String url = "http://127.0.0.1:" + upstream.activeLocalPort();
-        edge = new Edge(EdgeSettings.from(name -> {
-            if (name.startsWith("pawfiler.edge.upstream.")) {
-                return url;
+        edge = startEdge("http://127.0.0.1:" + upstream.activeLocalPort(), java.util.Map.of());
+        base = "http://127.0.0.1:" + edge.port();
+    }
+
+    /**
+     * An edge on free ports whose upstreams all are {@code url} (which also serves the JWKS) unless
+     * {@code upstreamOverrides} (service name → URL) names another, once it has fetched the keys.
+     */
+    static Edge startEdge(String url, java.util.Map<String, String> upstreamOverrides) throws InterruptedException {
+        String upstreamPrefix = "pawfiler.edge.upstream.";
+        Edge started = new Edge(EdgeSettings.from(name -> {
+            if (name.startsWith(upstreamPrefix)) {
+                return upstreamOverrides.getOrDefault(name.substring(upstreamPrefix.length()), url);
             }
             return switch (name) {
                 case "pawfiler.edge.port", "pawfiler.edge.admin-port" -> "0";
@@ -89,11 +98,11 @@ class EdgeTest {
                 default -> null;
             };
         })).start();
-        base = "http://127.0.0.1:" + edge.port();
-        for (int i = 0; i < 100 && !edge.isReady(); i++) {
+        for (int i = 0; i < 100 && !started.isReady(); i++) {
             Thread.sleep(50);
         }
-        assertTrue(edge.isReady(), "the first JWKS fetch");
+        assertTrue(started.isReady(), "the first JWKS fetch");
+        return started;
     }
 
     @AfterAll
