@@ -39,7 +39,6 @@ import io.pawfiler.systemtests.Resilience.Reply;
 import io.pawfiler.testing.grpc.GrpcClients;
 import io.pawfiler.testing.kafka.KafkaTopics;
 import io.pawfiler.testing.kafka.TestKafka;
-import io.pawfiler.testing.postgres.TestPostgres;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -49,8 +48,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the Kafka broker is stopped for {@code pawfiler.it.outage} (default 30 s) and started again. No request fails
  * because Kafka is down (the producers' outboxes hold the events), and afterwards, within a bound, every event has
  * had its effect once: a quiz profile for every sign-up, every upload analysed, the dashboard's totals equal to what
- * quiz-service acknowledged and to the uploads.
+ * quiz-service acknowledged and to the uploads. On the {@link EdgeStack#shared() shared stack}, after the journeys.
  */
+@UsesSharedStack
+@org.junit.jupiter.api.Order(7)
 class BrokerOutageIT {
 
     private static final Duration OUTAGE = Duration.parse(System.getProperty("pawfiler.it.outage", "PT30S"));
@@ -62,7 +63,6 @@ class BrokerOutageIT {
      * the bound leaves room for a 2-core machine shared with other builds).
      */
     private static final Duration RECOVERY = Duration.ofSeconds(150);
-    private static final Duration ALL_READY = Duration.ofSeconds(300);
 
     private static ServiceProcess auth;
     private static ServiceProcess quiz;
@@ -73,30 +73,23 @@ class BrokerOutageIT {
     private static ManagedChannel dashboardChannel;
 
     @BeforeAll
-    static void startServices() throws Exception {
-        TestPostgres.Database database = TestPostgres.createDatabase("brokeroutage");
-        int authPort = Services.freePort();
-        String jwks = Resilience.jwks(authPort);
-        auth = Services.launch("auth-service", database, Resilience.authEnv(), authPort);
-        quiz = Services.launch("quiz-service", database, Map.of("PAWFILER_AUTH_JWKS_URL", jwks), Services.freePort());
-        video = Services.launch("video-analysis-service", database, Resilience.videoEnv(jwks,
-                Services.projectRoot().resolve("system-tests/target/broker-outage/videos"), Map.of()), Services.freePort());
-        // no community-service: a port nobody listens on (the dashboard leaves that section out)
-        dashboard = Services.launch("dashboard-bff", database, Map.of("PAWFILER_AUTH_JWKS_URL", jwks,
-                "PAWFILER_DASHBOARD_COMMUNITY_PORT", String.valueOf(Services.freePort())), Services.freePort());
-        Services.awaitReady(ALL_READY, auth, quiz, video, dashboard);
+    static void connect() throws Exception {
+        EdgeStack stack = EdgeStack.shared();
+        auth = stack.service("auth-service");
+        quiz = stack.service("quiz-service");
+        video = stack.service("video-analysis-service");
+        dashboard = stack.service("dashboard-bff");
         quizChannel = GrpcClients.plaintext(quiz.port());
         videoChannel = GrpcClients.plaintext(video.port());
         dashboardChannel = GrpcClients.plaintext(dashboard.port());
     }
 
     @AfterAll
-    static void stopServices() throws InterruptedException {
+    static void disconnect() throws InterruptedException {
         for (ManagedChannel channel : new ManagedChannel[] {quizChannel, videoChannel, dashboardChannel}) {
             GrpcClients.close(channel);
         }
         TestKafka.startBroker(); // in case the test stopped at an assertion during the outage
-        Services.stopAll(dashboard, video, quiz, auth);
     }
 
     /** What the traffic did, per kind of request. */

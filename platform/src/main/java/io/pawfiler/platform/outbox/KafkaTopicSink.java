@@ -21,7 +21,7 @@ import io.pawfiler.platform.events.CloudEventCodec;
  * The relay owns the stream instead of a static {@code @Channel}, so one generic relay serves every event type
  * and can rebuild a stream the connector gave up on (Helidon's subscriber cancels itself after a send error).
  */
-final class KafkaTopicSink implements AutoCloseable {
+final class KafkaTopicSink implements TopicSink {
 
     private static final System.Logger LOGGER = System.getLogger(KafkaTopicSink.class.getName());
 
@@ -29,6 +29,7 @@ final class KafkaTopicSink implements AutoCloseable {
     private final KeyedMessages messages;
     private final ExecutorService deliveryThread;
     private final SubmissionPublisher<Message<String>> publisher;
+    private volatile boolean abandoned;
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     KafkaTopicSink(String topic, OutgoingConnectorFactory connector, KeyedMessages messages, Config channelConfig,
@@ -45,13 +46,8 @@ final class KafkaTopicSink implements AutoCloseable {
         FlowAdapters.toPublisher(publisher).subscribe(subscriber);
     }
 
-    /**
-     * Hands one record to the producer.
-     *
-     * @return a future completed when the broker acknowledged it, or empty when the sink could not take it in time
-     *         (the caller stops the batch there so that per-key order is kept)
-     */
-    Optional<CompletableFuture<Void>> send(String key, String cloudEventJson, long offerTimeoutMillis) {
+    @Override
+    public Optional<CompletableFuture<Void>> send(String key, String cloudEventJson, long offerTimeoutMillis) {
         CompletableFuture<Void> acked = new CompletableFuture<>();
         Message<String> message = messages.create(key, cloudEventJson,
                 Map.of("content-type", CloudEventCodec.CONTENT_TYPE), () -> {
@@ -62,12 +58,25 @@ final class KafkaTopicSink implements AutoCloseable {
         return lag < 0 ? Optional.empty() : Optional.of(acked);
     }
 
-    /** False once the connector cancelled the stream (a send failed); the relay then builds a new sink. */
-    boolean alive() {
+    /** False once the connector cancelled the stream (a send failed) or the relay abandoned it. */
+    @Override
+    public boolean alive() {
         return !publisher.isClosed() && publisher.hasSubscribers();
     }
 
-    String topic() {
+    /**
+     * Completes the stream and leaves the connector to close its producer in the background: the producer finishes
+     * or expires what it holds ({@code delivery.timeout.ms}) and then closes, while the relay goes on with a new one.
+     */
+    @Override
+    public void abandon() {
+        abandoned = true;
+        publisher.close();
+        deliveryThread.shutdown();
+    }
+
+    @Override
+    public String topic() {
         return topic;
     }
 
@@ -76,6 +85,9 @@ final class KafkaTopicSink implements AutoCloseable {
         // Completing the stream makes the connector flush and close its producer.
         publisher.close();
         deliveryThread.shutdown();
+        if (abandoned) {
+            return; // its producer may still be draining: waiting for it is what abandoning avoids
+        }
         try {
             if (!deliveryThread.awaitTermination(5, TimeUnit.SECONDS)) {
                 LOGGER.log(System.Logger.Level.WARNING, "Kafka sink for " + topic + " did not close in time");

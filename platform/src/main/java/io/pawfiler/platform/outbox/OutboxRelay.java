@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -34,7 +35,10 @@ import io.pawfiler.platform.db.DirectConnections;
  * (so the relay adds milliseconds of latency, not a polling interval), and polls at a slow idle interval as a
  * safety net. While Kafka is down the producer keeps retrying what it holds and the rows stay pending; when the
  * broker is back they go out in their original order. A row whose send failed is sent again later, so delivery
- * is at-least-once; consumers deduplicate by event id through the inbox. With several instances of a service on one
+ * is at-least-once; consumers deduplicate by event id through the inbox. A producer that holds records unacknowledged
+ * for longer than {@code pawfiler.outbox.send-timeout} is abandoned and its records are sent again through a new one:
+ * a Kafka client can keep retrying a batch the broker will never accept (seen after a broker restart: the same
+ * {@code OUT_OF_ORDER_SEQUENCE_NUMBER} for minutes), and the events behind it would wait for ever. With several instances of a service on one
  * database, only the one holding the outbox lock publishes ({@link OutboxLeadership}).
  */
 @ApplicationScoped
@@ -47,18 +51,18 @@ public class OutboxRelay {
 
     private final OutboxStore store;
     private final OutboxLeadership leadership;
-    private final OutgoingConnectorFactory connector;
-    private final KeyedMessages messages;
     private final Config config;
     private final Clock clock = Clock.systemUTC();
     private final Semaphore wakeUps = new Semaphore(0);
-    private final Map<String, KafkaTopicSink> sinks = new HashMap<>();
+    private final Map<String, TopicSink> sinks = new HashMap<>();
+    private Function<String, TopicSink> sinkFactory;
 
     private final int batchSize;
     private final Duration idlePoll;
     private final Duration maxBackoff;
     private final Duration retention;
     private final Duration linger;
+    private final Duration sendTimeout;
     private final boolean enabled;
 
     private volatile boolean running;
@@ -67,16 +71,24 @@ public class OutboxRelay {
     @Inject
     OutboxRelay(OutboxStore store, @Connector(CONNECTOR) OutgoingConnectorFactory connector, KeyedMessages messages,
                 Config config, DirectConnections connections) {
+        this(store, config, connections, null);
+        this.sinkFactory = topic -> new KafkaTopicSink(topic, connector, messages, channelConfig(topic), batchSize * 2);
+    }
+
+    /** With sinks of the caller's making (unit tests); {@code connections} may be null without a single publisher. */
+    OutboxRelay(OutboxStore store, Config config, DirectConnections connections,
+                Function<String, TopicSink> sinkFactory) {
         this.store = store;
-        this.connector = connector;
-        this.messages = messages;
         this.config = config;
+        this.sinkFactory = sinkFactory;
         this.enabled = config.getOptionalValue("pawfiler.outbox.enabled", Boolean.class).orElse(true);
         this.batchSize = config.getOptionalValue("pawfiler.outbox.batch-size", Integer.class).orElse(500);
         this.idlePoll = config.getOptionalValue("pawfiler.outbox.idle-poll", Duration.class).orElse(Duration.ofSeconds(1));
         this.maxBackoff = config.getOptionalValue("pawfiler.outbox.max-backoff", Duration.class).orElse(Duration.ofSeconds(10));
         this.retention = config.getOptionalValue("pawfiler.outbox.retention", Duration.class).orElse(Duration.ofDays(7));
         this.linger = config.getOptionalValue("pawfiler.outbox.linger", Duration.class).orElse(Duration.ofMillis(5));
+        this.sendTimeout = config.getOptionalValue("pawfiler.outbox.send-timeout", Duration.class)
+                .orElse(Duration.ofSeconds(60));
         boolean singlePublisher = config.getOptionalValue("pawfiler.outbox.single-publisher", Boolean.class).orElse(true);
         this.leadership = singlePublisher
                 ? new OutboxLeadership(connections, config.getValue("pawfiler.db.schema", String.class),
@@ -126,7 +138,7 @@ public class OutboxRelay {
                 Thread.currentThread().interrupt();
             }
         }
-        sinks.values().forEach(KafkaTopicSink::close);
+        sinks.values().forEach(TopicSink::close);
         sinks.clear();
     }
 
@@ -207,7 +219,7 @@ public class OutboxRelay {
     private Map<OutboxMessage, CompletableFuture<Void>> dispatch(List<OutboxMessage> batch) {
         Map<OutboxMessage, CompletableFuture<Void>> inFlight = new LinkedHashMap<>();
         for (OutboxMessage message : batch) {
-            KafkaTopicSink sink = sinkFor(message.eventType());
+            TopicSink sink = sinkFor(message.eventType());
             Optional<CompletableFuture<Void>> ack = sink.alive()
                     ? sink.send(message.subject(), message.payload(), 1000)
                     : Optional.empty();
@@ -220,9 +232,13 @@ public class OutboxRelay {
         return inFlight;
     }
 
-    /** Waits until every record is acknowledged, or a sink involved has died, or the relay stops. */
+    /**
+     * Waits until every record is acknowledged, or a sink involved has died, or the relay stops. After
+     * {@code send-timeout} without all acknowledgements, the sinks still holding records are abandoned.
+     */
     private void awaitAcks(Map<OutboxMessage, CompletableFuture<Void>> inFlight) throws InterruptedException {
         CompletableFuture<Void> all = CompletableFuture.allOf(inFlight.values().toArray(CompletableFuture[]::new));
+        long deadline = System.nanoTime() + sendTimeout.toNanos();
         while (running) {
             try {
                 all.get(250, TimeUnit.MILLISECONDS);
@@ -235,15 +251,30 @@ public class OutboxRelay {
                 if (sinkDied) {
                     return;
                 }
+                if (System.nanoTime() - deadline > 0) {
+                    abandonStalledSinks(inFlight);
+                    return;
+                }
             } catch (ExecutionException e) {
                 return;
             }
         }
     }
 
-    private KafkaTopicSink sinkFor(String topic) {
-        return sinks.computeIfAbsent(topic,
-                t -> new KafkaTopicSink(t, connector, messages, channelConfig(t), batchSize * 2));
+    private void abandonStalledSinks(Map<OutboxMessage, CompletableFuture<Void>> inFlight) {
+        inFlight.entrySet().stream()
+                .filter(entry -> !entry.getValue().isDone())
+                .map(entry -> entry.getKey().eventType())
+                .distinct()
+                .forEach(topic -> {
+                    LOGGER.log(System.Logger.Level.WARNING, "Kafka acknowledged no record for " + topic + " within "
+                            + sendTimeout + "; the producer is replaced and its records are sent again");
+                    sinkFor(topic).abandon();
+                });
+    }
+
+    private TopicSink sinkFor(String topic) {
+        return sinks.computeIfAbsent(topic, sinkFactory);
     }
 
     private void closeDeadSinks() {
@@ -269,7 +300,9 @@ public class OutboxRelay {
         settings.put("max.in.flight.requests.per.connection", "5");
         settings.put("linger.ms", "1");
         // Keep retrying while the broker is away rather than failing the rows: they are already safe in the outbox.
-        settings.put("delivery.timeout.ms", String.valueOf(Integer.MAX_VALUE));
+        // The relay abandons a producer after send-timeout (60 s), long before this: a producer that expires a record
+        // itself would let the partition's later records overtake it. Bounded so that an abandoned one closes.
+        settings.put("delivery.timeout.ms", "300000");
         settings.put("max.block.ms", "10000");
         settings.put("backpressure.size", String.valueOf(batchSize));
         copyWithoutPrefix(CONNECTOR_PREFIX, settings);
