@@ -282,12 +282,43 @@ class BadInputFuzzIT {
         call.sendMessage(body);
         call.halfClose();
         try {
-            return done.get(CALL_DEADLINE.toMillis() + 5_000, TimeUnit.MILLISECONDS);
+            Answer answer = done.get(CALL_DEADLINE.toMillis() + 5_000, TimeUnit.MILLISECONDS);
+            if (answer.code() != Status.Code.DEADLINE_EXCEEDED) {
+                LAST_ANSWERED.put(channel, currentCase);
+                return answer;
+            }
         } catch (TimeoutException e) {
             call.cancel("fuzz: no answer", null);
-            return new Answer(Status.Code.DEADLINE_EXCEEDED, "no answer within the deadline");
         } catch (Exception e) {
             throw new IllegalStateException(e);
+        }
+        failFastIfTheConnectionHung(channel);
+        return new Answer(Status.Code.DEADLINE_EXCEEDED, "no answer within the deadline");
+    }
+
+    /** The case being sent, and per channel the last case that got an answer: named when a connection hangs. */
+    private static volatile String currentCase = "";
+    private static final Map<ManagedChannel, String> LAST_ANSWERED = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * After a call without an answer, a health check on the same channel: if it gets none either, the HTTP/2
+     * connection itself is stuck (every later call on it would wait for its deadline, a whole method's cases for 20
+     * minutes), so the test stops here, naming the last case the connection still answered.
+     */
+    private static void failFastIfTheConnectionHung(ManagedChannel channel) {
+        io.grpc.MethodDescriptor<byte[], byte[]> health = io.grpc.MethodDescriptor.<byte[], byte[]>newBuilder()
+                .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+                .setFullMethodName("grpc.health.v1.Health/Check")
+                .setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build();
+        try {
+            io.grpc.stub.ClientCalls.blockingUnaryCall(channel, health,
+                    CallOptions.DEFAULT.withDeadlineAfter(5, TimeUnit.SECONDS), new byte[0]);
+        } catch (io.grpc.StatusRuntimeException e) {
+            if (e.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED) {
+                throw new AssertionError("the HTTP/2 connection to " + channel.authority() + " hung at " + currentCase
+                        + ": a health check on it got no answer either; the last case it answered: "
+                        + LAST_ANSWERED.getOrDefault(channel, "(none)"));
+            }
         }
     }
 
@@ -550,6 +581,7 @@ class BadInputFuzzIT {
         DatabaseFingerprint.Snapshot before = fingerprint.take();
         List<Case> refused = cases.stream().filter(Case::mustRefuse).toList();
         for (Case c : refused) {
+            currentCase = endpoint + " " + c.name();
             Answer answer = c.send().get();
             check(report, endpoint, c, answer);
             if (answer.code() == Status.Code.OK) {
@@ -563,6 +595,7 @@ class BadInputFuzzIT {
             after = fingerprint.quiet(400, 10_000);
         }
         for (Case c : cases.stream().filter(c -> !c.mustRefuse()).toList()) {
+            currentCase = endpoint + " " + c.name();
             Answer answer = c.send().get();
             check(report, endpoint, c, answer);
             DatabaseFingerprint.Snapshot now = fingerprint.take();
@@ -607,7 +640,8 @@ class BadInputFuzzIT {
         try {
             Path log = Services.projectRoot().resolve("system-tests/target/bad-input-fuzz/progress.log");
             Files.createDirectories(log.getParent());
-            Files.writeString(log, java.time.Instant.now() + " " + line + "\n", StandardCharsets.UTF_8,
+            // getBytes, not writeString: a case name may hold a lone surrogate, which writeString refuses
+            Files.write(log, (java.time.Instant.now() + " " + line + "\n").getBytes(StandardCharsets.UTF_8),
                     java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
