@@ -38,8 +38,8 @@ import io.pawfiler.platform.db.DirectConnections;
  * is at-least-once; consumers deduplicate by event id through the inbox. A producer that holds records unacknowledged
  * for longer than {@code pawfiler.outbox.send-timeout} is abandoned and its records are sent again through a new one:
  * a Kafka client can keep retrying a batch the broker will never accept (seen after a broker restart: the same
- * {@code OUT_OF_ORDER_SEQUENCE_NUMBER} for minutes), and the events behind it would wait for ever. With several instances of a service on one
- * database, only the one holding the outbox lock publishes ({@link OutboxLeadership}).
+ * {@code OUT_OF_ORDER_SEQUENCE_NUMBER} for minutes), and the events behind it would wait for ever. With several
+ * instances of a service on one database, only the one holding the outbox lock publishes ({@link OutboxLeadership}).
  */
 @ApplicationScoped
 public class OutboxRelay {

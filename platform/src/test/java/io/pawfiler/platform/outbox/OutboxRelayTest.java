@@ -16,7 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.function.Function;
+import java.util.function.IntFunction;
 
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigValue;
@@ -56,11 +56,7 @@ class OutboxRelayTest {
         }
         List<FakeSink> sinks = new CopyOnWriteArrayList<>();
         // the first producer takes records and never answers, as one stuck on a batch the broker keeps refusing
-        relay = startRelay(outbox, "PT0.3S", topic -> {
-            FakeSink sink = new FakeSink(topic, sinks.isEmpty() ? null : Duration.ZERO);
-            sinks.add(sink);
-            return sink;
-        });
+        relay = startRelay(outbox, "PT0.3S", sinks, nth -> nth == 0 ? null : Duration.ZERO);
 
         assertTrue(eventually(() -> outbox.published().size() == 6, Duration.ofSeconds(10)),
                 "every row published; published: " + outbox.published());
@@ -78,11 +74,7 @@ class OutboxRelayTest {
             outbox.add("xp.earned", "user-" + i, "event-" + i);
         }
         List<FakeSink> sinks = new CopyOnWriteArrayList<>();
-        relay = startRelay(outbox, "PT2S", topic -> {
-            FakeSink sink = new FakeSink(topic, Duration.ofMillis(700));
-            sinks.add(sink);
-            return sink;
-        });
+        relay = startRelay(outbox, "PT2S", sinks, nth -> Duration.ofMillis(700));
 
         assertTrue(eventually(() -> outbox.published().size() == 4, Duration.ofSeconds(10)),
                 "every row published; published: " + outbox.published());
@@ -91,14 +83,20 @@ class OutboxRelayTest {
         assertEquals(List.of("event-1", "event-2", "event-3", "event-4"), sinks.get(0).received);
     }
 
-    private OutboxRelay startRelay(InMemoryOutbox outbox, String sendTimeout, Function<String, TopicSink> sinks) {
+    /** A relay whose n-th sink (from 0) acknowledges after {@code ackDelayOfNth.apply(n)}; each is added to {@code sinks}. */
+    private OutboxRelay startRelay(InMemoryOutbox outbox, String sendTimeout, List<FakeSink> sinks,
+                                   IntFunction<Duration> ackDelayOfNth) {
         Config config = new MapConfig(Map.of(
                 "pawfiler.outbox.send-timeout", sendTimeout,
                 "pawfiler.outbox.single-publisher", "false",
                 "pawfiler.outbox.idle-poll", "PT0.05S",
                 "pawfiler.outbox.max-backoff", "PT0.2S",
                 "pawfiler.outbox.linger", "PT0S"));
-        OutboxRelay started = new OutboxRelay(outbox, config, null, sinks);
+        OutboxRelay started = new OutboxRelay(outbox, config, null, topic -> {
+            FakeSink sink = new FakeSink(topic, ackDelayOfNth.apply(sinks.size()));
+            sinks.add(sink);
+            return sink;
+        });
         started.start(new DatabaseMigration.Completed("quiz"));
         return started;
     }
