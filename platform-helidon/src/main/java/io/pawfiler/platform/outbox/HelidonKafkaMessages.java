@@ -15,7 +15,7 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 public class HelidonKafkaMessages implements KeyedMessages {
 
     @Override
-    public Message<String> create(String key, String payload, Map<String, String> headers,
+    public Message<?> create(String topic, String key, String payload, Map<String, String> headers,
                                   Supplier<CompletionStage<Void>> ack) {
         KafkaMessage<String, String> message = KafkaMessage.of(key, payload, ack);
         headers.forEach((name, value) -> message.getHeaders().add(name, value.getBytes(StandardCharsets.UTF_8)));

@@ -28,7 +28,7 @@ final class KafkaTopicSink implements TopicSink {
     private final String topic;
     private final KeyedMessages messages;
     private final ExecutorService deliveryThread;
-    private final SubmissionPublisher<Message<String>> publisher;
+    private final SubmissionPublisher<Message<?>> publisher;
     private volatile boolean abandoned;
 
     @SuppressWarnings({"unchecked", "rawtypes"})
@@ -49,7 +49,7 @@ final class KafkaTopicSink implements TopicSink {
     @Override
     public Optional<CompletableFuture<Void>> send(String key, String cloudEventJson, long offerTimeoutMillis) {
         CompletableFuture<Void> acked = new CompletableFuture<>();
-        Message<String> message = messages.create(key, cloudEventJson,
+        Message<?> message = messages.create(topic, key, cloudEventJson,
                 Map.of("content-type", CloudEventCodec.CONTENT_TYPE), () -> {
                     acked.complete(null);
                     return CompletableFuture.completedFuture(null);

@@ -19,6 +19,9 @@ import java.util.function.Function;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
+import jakarta.enterprise.util.AnnotationLiteral;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.spi.ConfigProviderResolver;
@@ -44,14 +47,17 @@ import io.pawfiler.platform.db.DirectConnections;
 @ApplicationScoped
 public class OutboxRelay {
 
-    static final String CONNECTOR = "helidon-kafka";
-    private static final String CONNECTOR_PREFIX = "mp.messaging.connector." + CONNECTOR + ".";
+    /** The runtime's Kafka connector, by name: Helidon's {@code helidon-kafka} unless the runtime's glue says otherwise. */
+    static final String CONNECTOR_NAME_KEY = "pawfiler.messaging.connector";
+    static final String DEFAULT_CONNECTOR = "helidon-kafka";
     private static final String OVERRIDE_PREFIX = "pawfiler.outbox.kafka.";
     private static final System.Logger LOGGER = System.getLogger(OutboxRelay.class.getName());
 
     private final OutboxStore store;
     private final OutboxLeadership leadership;
     private final Config config;
+    private final String connectorName;
+    private final String connectorPrefix;
     private final Clock clock = Clock.systemUTC();
     private final Semaphore wakeUps = new Semaphore(0);
     private final Map<String, TopicSink> sinks = new HashMap<>();
@@ -69,9 +75,10 @@ public class OutboxRelay {
     private Thread relayThread;
 
     @Inject
-    OutboxRelay(OutboxStore store, @Connector(CONNECTOR) OutgoingConnectorFactory connector, KeyedMessages messages,
+    OutboxRelay(OutboxStore store, @Any Instance<OutgoingConnectorFactory> connectors, KeyedMessages messages,
                 Config config, DirectConnections connections) {
         this(store, config, connections, null);
+        OutgoingConnectorFactory connector = connectors.select(new ConnectorLiteral(connectorName)).get();
         this.sinkFactory = topic -> new KafkaTopicSink(topic, connector, messages, channelConfig(topic), batchSize * 2);
     }
 
@@ -81,6 +88,8 @@ public class OutboxRelay {
         this.store = store;
         this.config = config;
         this.sinkFactory = sinkFactory;
+        this.connectorName = config.getOptionalValue(CONNECTOR_NAME_KEY, String.class).orElse(DEFAULT_CONNECTOR);
+        this.connectorPrefix = "mp.messaging.connector." + connectorName + ".";
         this.enabled = config.getOptionalValue("pawfiler.outbox.enabled", Boolean.class).orElse(true);
         this.batchSize = config.getOptionalValue("pawfiler.outbox.batch-size", Integer.class).orElse(500);
         this.idlePoll = config.getOptionalValue("pawfiler.outbox.idle-poll", Duration.class).orElse(Duration.ofSeconds(1));
@@ -289,7 +298,7 @@ public class OutboxRelay {
     }
 
     /**
-     * Producer settings for one topic: the connector-wide settings ({@code mp.messaging.connector.helidon-kafka.*},
+     * Producer settings for one topic: the connector-wide settings ({@code mp.messaging.connector.<connector>.*},
      * e.g. bootstrap.servers), safe defaults for an outbox, then {@code pawfiler.outbox.kafka.*} overrides.
      */
     private Config channelConfig(String topic) {
@@ -305,19 +314,33 @@ public class OutboxRelay {
         settings.put("delivery.timeout.ms", "300000");
         settings.put("max.block.ms", "10000");
         settings.put("backpressure.size", String.valueOf(batchSize));
-        copyWithoutPrefix(CONNECTOR_PREFIX, settings);
+        copyWithoutPrefix(connectorPrefix, settings);
         copyWithoutPrefix(OVERRIDE_PREFIX, settings);
         // Looked up by name so that an environment variable (MP_MESSAGING_CONNECTOR_HELIDON_KAFKA_BOOTSTRAP_SERVERS) counts.
-        config.getOptionalValue(CONNECTOR_PREFIX + "bootstrap.servers", String.class)
+        config.getOptionalValue(connectorPrefix + "bootstrap.servers", String.class)
                 .ifPresent(servers -> settings.put("bootstrap.servers", servers));
         settings.put("key.serializer", "org.apache.kafka.common.serialization.StringSerializer");
         settings.put("value.serializer", "org.apache.kafka.common.serialization.StringSerializer");
         settings.put("topic", topic);
         settings.put("channel-name", "outbox-" + topic);
-        settings.put("connector", CONNECTOR);
+        settings.put("connector", connectorName);
         return ConfigProviderResolver.instance().getBuilder()
                 .withSources(new MapConfigSource("outbox-" + topic, settings))
                 .build();
+    }
+
+    /** {@code @Connector(name)}, to pick the runtime's connector bean by a configured name. */
+    private static final class ConnectorLiteral extends AnnotationLiteral<Connector> implements Connector {
+        private final String name;
+
+        ConnectorLiteral(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public String value() {
+            return name;
+        }
     }
 
     /** Puts every {@code <prefix>key=value} of the application's config into {@code settings} as {@code key=value}. */
