@@ -143,7 +143,7 @@ final class CheckedRequests {
                     if (message instanceof Refused refusal) {
                         refused = true;
                         try {
-                            call.sendHeaders(new Metadata()); // see GrpcErrors.refuse: Helidon drops trailers-only :status
+                            HeadersFirst.send(call); // see GrpcErrors.refuse: Helidon drops trailers-only :status
                         } catch (IllegalStateException alreadySent) {
                             // a streaming service may have answered with headers already
                         }

@@ -83,7 +83,7 @@ public final class GrpcErrors {
             private void close() {
                 if (!closed) {
                     closed = true;
-                    call.sendHeaders(new Metadata());
+                    HeadersFirst.send(call);
                     call.close(status, trailers);
                 }
             }

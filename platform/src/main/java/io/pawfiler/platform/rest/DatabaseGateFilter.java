@@ -21,12 +21,10 @@ import io.pawfiler.platform.db.DatabaseFailures;
 @ApplicationScoped
 public class DatabaseGateFilter implements ContainerRequestFilter {
 
-    private final DatabaseAvailability database;
-
+    // Field injection: a JAX-RS runtime may construct providers itself (RESTEasy on Liberty wants a constructor it
+    // can call) and only then let CDI inject them.
     @Inject
-    DatabaseGateFilter(DatabaseAvailability database) {
-        this.database = database;
-    }
+    DatabaseAvailability database;
 
     @Override
     public void filter(ContainerRequestContext request) {

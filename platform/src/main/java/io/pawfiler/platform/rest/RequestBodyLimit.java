@@ -4,6 +4,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -31,12 +32,20 @@ import io.pawfiler.platform.limits.SizeLimitSpec;
 @ApplicationScoped
 public class RequestBodyLimit implements ContainerRequestFilter {
 
-    private final SizeLimitSpec limits;
+    // Field injection, as in DatabaseGateFilter: JAX-RS runtimes may construct providers themselves.
+    @Inject
+    @ConfigProperty(name = "pawfiler.rest.max-body-bytes", defaultValue = "1048576")
+    long defaultLimit;
 
     @Inject
-    RequestBodyLimit(@ConfigProperty(name = "pawfiler.rest.max-body-bytes", defaultValue = "1048576") long defaultLimit,
-                     @ConfigProperty(name = "pawfiler.rest.body-limits", defaultValue = " ") String bodyLimits) {
-        this.limits = new SizeLimitSpec("pawfiler.rest.body-limits", bodyLimits, defaultLimit);
+    @ConfigProperty(name = "pawfiler.rest.body-limits", defaultValue = " ")
+    String bodyLimits;
+
+    private SizeLimitSpec limits;
+
+    @PostConstruct
+    void parseLimits() {
+        limits = new SizeLimitSpec("pawfiler.rest.body-limits", bodyLimits, defaultLimit);
     }
 
     @Override

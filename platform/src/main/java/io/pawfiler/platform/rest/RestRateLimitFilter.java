@@ -24,14 +24,12 @@ import io.pawfiler.platform.security.CallerContext;
 @ApplicationScoped
 public class RestRateLimitFilter implements ContainerRequestFilter {
 
-    private final RateLimits limits;
-    private final CallerContext callers;
+    // Field injection, as in DatabaseGateFilter: JAX-RS runtimes may construct providers themselves.
+    @Inject
+    RateLimits limits;
 
     @Inject
-    RestRateLimitFilter(RateLimits limits, CallerContext callers) {
-        this.limits = limits;
-        this.callers = callers;
-    }
+    CallerContext callers;
 
     @Override
     public void filter(ContainerRequestContext request) {
