@@ -97,8 +97,10 @@ final class ServiceConfigs {
         try (Stream<Path> modules = Files.list(Repo.path("services"))) {
             for (Path module : modules.sorted().toList()) {
                 Path config = module.resolve("src/main/resources/META-INF/microprofile-config.properties");
-                if (!Files.isRegularFile(config)) {
-                    continue;  // the aggregator pom, or a module without an application yet
+                if (!Files.isRegularFile(config) || !Files.isDirectory(module.resolve("src/main/java"))) {
+                    // the aggregator pom, a module without an application yet, or a service packaged for another
+                    // runtime (quiz-service-liberty: quiz-service's jar, no code or routes of its own)
+                    continue;
                 }
                 Properties effective = new Properties();
                 effective.putAll(platform);

@@ -2,10 +2,6 @@ package io.pawfiler.localstack;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.HttpURLConnection;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -152,7 +148,7 @@ public final class EdgeProcess implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new IllegalStateException("edge exited with " + process.exitValue() + "; see " + logFile);
             }
-            if (status("http://localhost:" + adminPort + "/ready") == 200) {
+            if (ServiceProcess.httpStatus("http://localhost:" + adminPort + "/ready") == 200) {
                 readyAfter = Duration.ofNanos(System.nanoTime() - startedNanos);
                 return this;
             }
@@ -196,22 +192,5 @@ public final class EdgeProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         process.destroyForcibly();
-    }
-
-    private static int status(String url) {
-        try {
-            HttpURLConnection connection = (HttpURLConnection) URI.create(url).toURL().openConnection();
-            connection.setConnectTimeout(500);
-            connection.setReadTimeout(2000);
-            try (InputStream body = connection.getResponseCode() < 400 ? connection.getInputStream()
-                    : connection.getErrorStream()) {
-                if (body != null) {
-                    body.transferTo(OutputStream.nullOutputStream());
-                }
-            }
-            return connection.getResponseCode();
-        } catch (IOException e) {
-            return -1;
-        }
     }
 }

@@ -1,11 +1,7 @@
 package io.pawfiler.systemtests;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.HttpURLConnection;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.opentest4j.AssertionFailedError;
+
+import io.pawfiler.localstack.ServiceProcess;
 
 /**
  * The Open Liberty server {@code services/quiz-service-liberty} builds ({@code target/liberty/wlp}, server
@@ -223,20 +221,7 @@ final class LibertyServer implements AutoCloseable {
 
     /** GET {@code path}; the status code, -1 if the server did not answer. */
     int get(String path) {
-        try {
-            HttpURLConnection connection = (HttpURLConnection) URI.create(baseUrl() + path).toURL().openConnection();
-            connection.setConnectTimeout(500);
-            connection.setReadTimeout(5000);
-            try (InputStream body = connection.getResponseCode() < 400 ? connection.getInputStream()
-                    : connection.getErrorStream()) {
-                if (body != null) {
-                    body.transferTo(OutputStream.nullOutputStream());
-                }
-            }
-            return connection.getResponseCode();
-        } catch (IOException e) {
-            return -1;
-        }
+        return ServiceProcess.httpStatus(baseUrl() + path);
     }
 
     private static void deleteRecursively(Path dir) throws IOException {

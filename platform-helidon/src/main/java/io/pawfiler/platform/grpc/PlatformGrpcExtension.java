@@ -1,7 +1,6 @@
 package io.pawfiler.platform.grpc;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 import io.helidon.microprofile.grpc.server.spi.GrpcMpContext;
@@ -18,7 +17,6 @@ import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.protobuf.services.ProtoReflectionService;
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.spi.BeanManager;
@@ -56,9 +54,7 @@ public class PlatformGrpcExtension implements GrpcMpExtension {
     @Override
     public void configure(GrpcMpContext context) {
         BeanManager beanManager = context.beanManager();
-        List<ServerInterceptor> chain = interceptors.stream()
-                .sorted(Comparator.comparingInt(PlatformGrpcExtension::priority).reversed())
-                .toList();
+        List<ServerInterceptor> chain = InterceptorOrder.innermostFirst(interceptors.stream());
         List<ServerServiceDefinition> services = new ArrayList<>();
         for (Class<?> serviceClass : beanManager.getExtension(GrpcServicesExtension.class).serviceClasses()) {
             BindableService service = (BindableService) beanManager.createInstance().select(serviceClass).get();
@@ -86,13 +82,5 @@ public class PlatformGrpcExtension implements GrpcMpExtension {
                 return Contexts.interceptCall(withServer, call, headers, next);
             }
         }));
-    }
-
-    private static int priority(ServerInterceptor interceptor) {
-        Class<?> type = interceptor.getClass();
-        while (type != null && type.getAnnotation(Priority.class) == null) {
-            type = type.getSuperclass(); // CDI proxies subclass the bean class
-        }
-        return type == null ? Integer.MAX_VALUE : type.getAnnotation(Priority.class).value();
     }
 }

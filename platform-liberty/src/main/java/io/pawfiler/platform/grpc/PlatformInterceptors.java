@@ -1,7 +1,6 @@
 package io.pawfiler.platform.grpc;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
@@ -13,14 +12,22 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.StatusRuntimeException;
-import jakarta.annotation.Priority;
 import jakarta.enterprise.inject.spi.CDI;
 
 /**
- * The application's {@link ServerInterceptor} beans (token check, limits, error mapping ...) as the one interceptor
+ * The application's {@link ServerInterceptor} beans (token check, limits, database gate ...) as the one interceptor
  * Liberty's {@code grpc-1.0} is told about ({@code <grpc serverInterceptors="...">} in server.xml). Liberty makes
  * that class itself, outside CDI, so it looks the beans up on first use, lowest {@code @Priority} outermost, as
- * platform-helidon orders them.
+ * platform-helidon orders them. Around them it does what Liberty's servlet-based gRPC leaves out:
+ * <ul>
+ *   <li>header names in lower case ({@link #lowerCaseNames});</li>
+ *   <li>every step of the call with the application's context class loader: Liberty runs a call's listener on
+ *       grpc-java's executor threads, and MicroProfile Config (a bean's {@code @ConfigProperty}, made during a call)
+ *       finds the application's configuration by that loader;</li>
+ *   <li>a service method that throws ends its call with the status the failure maps to
+ *       ({@link GrpcErrors#toStatus}: an {@code ApiException}'s code and field). On Helidon platform's CDI
+ *       interceptor on each RPC method does this; Liberty makes service instances without CDI interceptors.</li>
+ * </ul>
  */
 public class PlatformInterceptors implements ServerInterceptor {
 
@@ -34,19 +41,70 @@ public class PlatformInterceptors implements ServerInterceptor {
                                                        ServerCallHandler<Q, R> next) {
         Metadata lowerCased = lowerCaseNames(headers);
         return inApplication(() -> {
-            ServerCallHandler<Q, R> handler = failuresAsStatus(next);
+            ServerCallHandler<Q, R> handler = next;
             for (ServerInterceptor interceptor : chain()) {
                 handler = intercepted(interceptor, handler);
             }
-            return inApplication(handler.startCall(call, lowerCased));
+            return new ApplicationSteps<>(call, handler.startCall(call, lowerCased));
         });
     }
 
-    /**
-     * Liberty runs a call's listener on grpc-java's executor threads, whose context class loader is not the
-     * application's; MicroProfile Config (a bean's {@code @ConfigProperty} made during a call) looks the
-     * application up by it and would find no configuration. Every step of the call runs with the application's.
-     */
+    /** The call's listener, each step in the application's class loader, a thrown failure answered as a status. */
+    private static final class ApplicationSteps<Q, R>
+            extends ForwardingServerCallListener.SimpleForwardingServerCallListener<Q> {
+
+        private final ServerCall<Q, R> call;
+
+        ApplicationSteps(ServerCall<Q, R> call, ServerCall.Listener<Q> listener) {
+            super(listener);
+            this.call = call;
+        }
+
+        @Override
+        public void onMessage(Q message) {
+            answeringFailures(() -> super.onMessage(message));
+        }
+
+        @Override
+        public void onHalfClose() {
+            answeringFailures(super::onHalfClose);
+        }
+
+        @Override
+        public void onCancel() {
+            step(super::onCancel);
+        }
+
+        @Override
+        public void onComplete() {
+            step(super::onComplete);
+        }
+
+        @Override
+        public void onReady() {
+            step(super::onReady);
+        }
+
+        private void answeringFailures(Runnable serviceStep) {
+            step(() -> {
+                try {
+                    serviceStep.run();
+                } catch (RuntimeException failure) {
+                    StatusRuntimeException status =
+                            GrpcErrors.toStatus(failure, call.getMethodDescriptor().getFullMethodName());
+                    call.close(status.getStatus(), status.getTrailers() == null ? new Metadata() : status.getTrailers());
+                }
+            });
+        }
+
+        private static void step(Runnable step) {
+            inApplication(() -> {
+                step.run();
+                return null;
+            });
+        }
+    }
+
     private static <T> T inApplication(Supplier<T> step) {
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
@@ -56,74 +114,6 @@ public class PlatformInterceptors implements ServerInterceptor {
         } finally {
             thread.setContextClassLoader(previous);
         }
-    }
-
-    private static <Q> ServerCall.Listener<Q> inApplication(ServerCall.Listener<Q> listener) {
-        return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(listener) {
-            @Override
-            public void onMessage(Q message) {
-                run(() -> super.onMessage(message));
-            }
-
-            @Override
-            public void onHalfClose() {
-                run(super::onHalfClose);
-            }
-
-            @Override
-            public void onCancel() {
-                run(super::onCancel);
-            }
-
-            @Override
-            public void onComplete() {
-                run(super::onComplete);
-            }
-
-            @Override
-            public void onReady() {
-                run(super::onReady);
-            }
-
-            private void run(Runnable step) {
-                inApplication(() -> {
-                    step.run();
-                    return null;
-                });
-            }
-        };
-    }
-
-    /**
-     * A service method that throws ends its call with the status the failure maps to ({@link GrpcErrors#toStatus}:
-     * an {@code ApiException}'s code and field). On Helidon platform's CDI interceptor on each RPC method does this;
-     * Liberty makes the service instances without CDI interceptors, so here it is done around the call's listener.
-     */
-    private static <Q, R> ServerCallHandler<Q, R> failuresAsStatus(ServerCallHandler<Q, R> next) {
-        return (call, headers) -> {
-            String method = call.getMethodDescriptor().getFullMethodName();
-            ServerCall.Listener<Q> listener = next.startCall(call, headers);
-            return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(listener) {
-                @Override
-                public void onMessage(Q message) {
-                    guarded(() -> super.onMessage(message));
-                }
-
-                @Override
-                public void onHalfClose() {
-                    guarded(super::onHalfClose);
-                }
-
-                private void guarded(Runnable step) {
-                    try {
-                        step.run();
-                    } catch (RuntimeException failure) {
-                        StatusRuntimeException status = GrpcErrors.toStatus(failure, method);
-                        call.close(status.getStatus(), status.getTrailers() == null ? new Metadata() : status.getTrailers());
-                    }
-                }
-            };
-        };
     }
 
     /**
@@ -151,20 +141,10 @@ public class PlatformInterceptors implements ServerInterceptor {
     private List<ServerInterceptor> chain() {
         List<ServerInterceptor> known = chain;
         if (known == null) {
-            known = CDI.current().select(ServerInterceptor.class).stream()
-                    .filter(interceptor -> !(interceptor instanceof PlatformInterceptors))
-                    .sorted(Comparator.comparingInt(PlatformInterceptors::priority).reversed())
-                    .toList();
+            known = InterceptorOrder.innermostFirst(CDI.current().select(ServerInterceptor.class).stream()
+                    .filter(interceptor -> !(interceptor instanceof PlatformInterceptors)));
             chain = known;
         }
         return known;
-    }
-
-    private static int priority(ServerInterceptor interceptor) {
-        Class<?> type = interceptor.getClass();
-        while (type != null && type.getAnnotation(Priority.class) == null) {
-            type = type.getSuperclass(); // CDI proxies subclass the bean class
-        }
-        return type == null ? Integer.MAX_VALUE : type.getAnnotation(Priority.class).value();
     }
 }
