@@ -112,15 +112,9 @@ class BadInputFuzzIT {
         }
         SERVICES.forEach((schema, process) -> CHANNELS.put(schema, GrpcClients.plaintext(process.port())));
         user = signUp("fuzz." + UUID.randomUUID().toString().substring(0, 8) + "@pawfiler.test");
-        // the admin: an account made admin in auth's table (as PAWFILER_ADMIN_EMAIL would at start-up, whose
-        // Argon2 hash inside the start-up transaction can outlast its timeout on a busy machine), then signed in
+        // the admin: an account made admin in auth's table, then signed in again
         String adminEmail = "fuzz.admin." + UUID.randomUUID().toString().substring(0, 8) + "@pawfiler.test";
-        Account adminAccount = signUp(adminEmail);
-        try (var connection = database.connect();
-             var promote = connection.prepareStatement("UPDATE auth.users SET is_admin = TRUE WHERE id = ?")) {
-            promote.setString(1, adminAccount.id());
-            assertTrue(promote.executeUpdate() == 1, "admin promoted");
-        }
+        Services.promoteToAdmin(database, signUp(adminEmail).id());
         admin = login(adminEmail, "password-123");
         publicMethods = publicGrpcMethods();
         fingerprint = new DatabaseFingerprint(database, SERVICES.keySet());

@@ -207,18 +207,14 @@ class LibertyQuizIT {
     }
 
     /**
-     * An admin's token: an account made admin in auth's table (as PAWFILER_ADMIN_EMAIL would at start-up), then
-     * signed in again so the new token carries the admin group.
+     * An admin's token: an account made admin in auth's table ({@link Services#promoteToAdmin}), then signed in again
+     * so the new token carries the admin group.
      */
     private static String admin() throws Exception {
         String email = "liberty.admin." + UUID.randomUUID().toString().substring(0, 8) + "@pawfiler.test";
         JsonObject signedUp = post(auth.baseUrl() + "/auth/signup", Json.createObjectBuilder().add("email", email)
                 .add("password", "password-123").add("nickname", "리버티관리").add("avatar_emoji", "🦊").build());
-        try (var connection = database.connect();
-             var promote = connection.prepareStatement("UPDATE auth.users SET is_admin = TRUE WHERE id = ?")) {
-            promote.setString(1, signedUp.getJsonObject("user").getString("id"));
-            assertEquals(1, promote.executeUpdate(), "admin promoted");
-        }
+        Services.promoteToAdmin(database, signedUp.getJsonObject("user").getString("id"));
         return post(auth.baseUrl() + "/auth/login", Json.createObjectBuilder().add("email", email)
                 .add("password", "password-123").build()).getString("token");
     }

@@ -135,14 +135,6 @@ final class LibertyServer implements AutoCloseable {
         return port;
     }
 
-    Process process() {
-        return process;
-    }
-
-    Path consoleLog() {
-        return consoleLog;
-    }
-
     /** {@code <WLP_OUTPUT_DIR>/quiz-service/logs/messages.log}. */
     Path messagesLog() {
         return outputDir.resolve(SERVER_NAME + "/logs/messages.log");

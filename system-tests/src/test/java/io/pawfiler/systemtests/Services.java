@@ -125,6 +125,21 @@ final class Services {
         stopping.forEach(ServiceProcess::close);
     }
 
+    /**
+     * Makes the account an admin in auth's own table (what {@code PAWFILER_ADMIN_EMAIL} does at start-up, whose Argon2
+     * hash inside the start-up transaction can outlast its timeout on a busy machine); its next sign-in's token
+     * carries the admin group.
+     */
+    static void promoteToAdmin(TestPostgres.Database database, String userId) throws java.sql.SQLException {
+        try (var connection = database.connect();
+             var promote = connection.prepareStatement("UPDATE auth.users SET is_admin = TRUE WHERE id = ?")) {
+            promote.setString(1, userId);
+            if (promote.executeUpdate() != 1) {
+                throw new AssertionError("no auth account " + userId + " to make admin");
+            }
+        }
+    }
+
     static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();

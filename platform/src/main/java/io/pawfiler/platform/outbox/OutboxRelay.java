@@ -21,11 +21,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
-import jakarta.enterprise.util.AnnotationLiteral;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.spi.ConfigProviderResolver;
-import org.eclipse.microprofile.reactive.messaging.spi.Connector;
+import org.eclipse.microprofile.reactive.messaging.spi.ConnectorLiteral;
 import org.eclipse.microprofile.reactive.messaging.spi.OutgoingConnectorFactory;
 
 import io.pawfiler.platform.db.DatabaseMigration;
@@ -78,7 +77,7 @@ public class OutboxRelay {
     OutboxRelay(OutboxStore store, @Any Instance<OutgoingConnectorFactory> connectors, KeyedMessages messages,
                 Config config, DirectConnections connections) {
         this(store, config, connections, null);
-        OutgoingConnectorFactory connector = connectors.select(new ConnectorLiteral(connectorName)).get();
+        OutgoingConnectorFactory connector = connectors.select(ConnectorLiteral.of(connectorName)).get();
         this.sinkFactory = topic -> new KafkaTopicSink(topic, connector, messages, channelConfig(topic), batchSize * 2);
     }
 
@@ -327,20 +326,6 @@ public class OutboxRelay {
         return ConfigProviderResolver.instance().getBuilder()
                 .withSources(new MapConfigSource("outbox-" + topic, settings))
                 .build();
-    }
-
-    /** {@code @Connector(name)}, to pick the runtime's connector bean by a configured name. */
-    private static final class ConnectorLiteral extends AnnotationLiteral<Connector> implements Connector {
-        private final String name;
-
-        ConnectorLiteral(String name) {
-            this.name = name;
-        }
-
-        @Override
-        public String value() {
-            return name;
-        }
     }
 
     /** Puts every {@code <prefix>key=value} of the application's config into {@code settings} as {@code key=value}. */
