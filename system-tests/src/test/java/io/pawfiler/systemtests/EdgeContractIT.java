@@ -8,10 +8,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -430,10 +434,10 @@ class EdgeContractIT {
      */
     @Test
     void aBrowserOnAnotherOriginMakesTheOriginalFrontendsCalls() throws Exception {
-        java.nio.file.Path dir = Services.projectRoot().resolve("edge/browser-test");
+        Path dir = Services.projectRoot().resolve("edge/browser-test");
         String chromium = System.getenv().getOrDefault("PAWFILER_CHROMIUM", "/usr/bin/chromium");
-        boolean installed = java.nio.file.Files.isDirectory(dir.resolve("node_modules/playwright-core"))
-                && java.nio.file.Files.isExecutable(java.nio.file.Path.of(chromium));
+        boolean installed = Files.isDirectory(dir.resolve("node_modules/playwright-core"))
+                && Files.isExecutable(Path.of(chromium));
         if (!installed && System.getenv("CI") != null) {
             throw new AssertionError("CI needs chromium and edge/browser-test/node_modules (npm ci): see .ci/run");
         }
@@ -459,28 +463,41 @@ class EdgeContractIT {
      * video-analysis-service threads that run request code, from a thread dump, and where the full dump and the
      * service's log are. Best effort: a diagnosis, never a failure of its own.
      */
+    /**
+     * The threads of video-analysis-service and of the edge that handle HTTP, from the JDK's thread dump (which, unlike
+     * {@code Thread.print}, lists virtual threads: Helidon serves each request on one); the full dumps are written
+     * next to the logs.
+     */
     private static String uploadStallEvidence() {
         if (!stack.ownStack()) {
             return "an external edge: look at its video-analysis-service";
         }
+        var video = stack.services().get("video-analysis-service");
+        return threadsOf("video-analysis-service", video.process(), video.logFile(),
+                        "io.pawfiler", "jersey", "mimepull", "webserver.http1")
+                + threadsOf("edge", stack.edgeProcess().process(), stack.edgeProcess().logFile(),
+                        "armeria", "io.pawfiler");
+    }
+
+    private static String threadsOf(String name, Process process, Path log, String... frames) {
+        Path dump = log.resolveSibling(name + "-threads.txt");
         try {
-            var video = stack.services().get("video-analysis-service");
-            java.nio.file.Path dump = video.logFile().resolveSibling("video-analysis-service-threads.txt");
-            Process jcmd = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "jcmd")
-                    .toString(), Long.toString(video.process().pid()), "Thread.print")
-                    .redirectErrorStream(true).redirectOutput(dump.toFile()).start();
+            Files.deleteIfExists(dump);
+            Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd")
+                    .toString(), Long.toString(process.pid()), "Thread.dump_to_file", dump.toString())
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             jcmd.waitFor(30, TimeUnit.SECONDS);
             StringBuilder busy = new StringBuilder();
-            for (String thread : java.nio.file.Files.readString(dump).split("\n\n")) {
-                if (thread.contains("io.pawfiler") || thread.contains("jersey") || thread.contains("mimepull")) {
-                    busy.append(thread.lines().limit(25).collect(java.util.stream.Collectors.joining("\n")))
+            for (String thread : Files.readString(dump).split("\n\n")) {
+                if (Arrays.stream(frames).anyMatch(thread::contains) && thread.contains("\n    at ")) {
+                    busy.append(thread.lines().limit(25).collect(Collectors.joining("\n")))
                             .append("\n\n");
                 }
             }
-            String text = busy.length() > 12_000 ? busy.substring(0, 12_000) + "..." : busy.toString();
-            return "full dump " + dump + ", logs " + video.logFile() + "; request threads:\n" + text;
+            String text = busy.length() > 8_000 ? busy.substring(0, 8_000) + "..." : busy.toString();
+            return "\n" + name + ": full dump " + dump + ", log " + log + "; its HTTP threads:\n" + text;
         } catch (Exception e) {
-            return "no thread dump (" + e + ")";
+            return "\n" + name + ": no thread dump (" + e + ")";
         }
     }
 

@@ -47,6 +47,7 @@ final class EdgeStack implements AutoCloseable {
     private final Map<String, Map<String, String>> env = new LinkedHashMap<>();
     private TestPostgres.Database database;
     private SandboxProvider toss;
+    private EdgeProcess edgeProcess;
 
     private EdgeStack(URI edge) {
         this.edge = edge;
@@ -82,6 +83,11 @@ final class EdgeStack implements AutoCloseable {
         started.set(started.indexOf(current), again);
         services.put(name, again);
         return again;
+    }
+
+    /** The Java edge this stack runs (null for an external edge). */
+    EdgeProcess edgeProcess() {
+        return edgeProcess;
     }
 
     /** The payment provider's sandbox payment-service talks to (null for an external edge). */
@@ -189,6 +195,7 @@ final class EdgeStack implements AutoCloseable {
             EdgeProcess edge = EdgeProcess.startJava(Services.projectRoot(), edgePort, Services.freePort(), edgeEnv,
                     Services.freshLog("edge"));
             stack.started.add(edge);
+            stack.edgeProcess = edge;
             edge.awaitReady(Duration.ofSeconds(90));
             return stack;
         } catch (Exception e) {

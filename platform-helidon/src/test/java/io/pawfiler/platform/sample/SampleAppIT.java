@@ -215,4 +215,24 @@ class SampleAppIT {
             // the server stopped reading and closed the connection: the body was not taken either
         }
     }
+
+    /**
+     * A body that ends before its Content-Length (the sender closed its side: a client gone, a proxy that gave up) is
+     * the request's fault: 400 naming the body, not a 500 incident.
+     */
+    @Test
+    void aBodyShorterThanItsContentLengthIs400() throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("localhost", target.getUri().getPort())) {
+            socket.setSoTimeout(10_000);
+            String partial = "{\"user_id\":\"u-1\",\"text\":\"cut";
+            socket.getOutputStream().write(("POST /notes HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: 4096\r\n\r\n" + partial)
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            socket.getOutputStream().flush();
+            socket.shutdownOutput();
+            String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(answer.startsWith("HTTP/1.1 400"), answer);
+            assertTrue(answer.contains("\"field\":\"body\"") && answer.contains("declared length"), answer);
+        }
+    }
 }

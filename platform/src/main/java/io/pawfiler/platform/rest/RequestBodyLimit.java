@@ -81,6 +81,10 @@ public class RequestBodyLimit implements ContainerRequestFilter {
             if (cause instanceof TooLarge tooLarge) {
                 return java.util.Optional.of(tooLarge(tooLarge.limit));
             }
+            if (cause instanceof Unreadable) {
+                return java.util.Optional.of(Problem.of(io.pawfiler.platform.errors.ApiException.invalidArgument(
+                        "body", "ended before its declared length (the connection closed or stalled)")));
+            }
             if (cause.getCause() == cause) {
                 break;
             }
@@ -98,6 +102,17 @@ public class RequestBodyLimit implements ContainerRequestFilter {
         }
     }
 
+    /**
+     * The runtime failed to read the body off the connection, as when a client (or a proxy) closes it before the
+     * Content-Length it announced: a 400, not an incident. Runtimes report this unchecked (Helidon's
+     * {@code InsufficientDataAvailableException}) or as an IOException; either becomes this.
+     */
+    static final class Unreadable extends IOException {
+        Unreadable(Exception cause) {
+            super("the request body could not be read to its end: " + cause.getMessage(), cause);
+        }
+    }
+
     /** Counts what the resource reads; past the limit the read fails with 413. */
     private static final class Bounded extends FilterInputStream {
         private final long limit;
@@ -110,7 +125,12 @@ public class RequestBodyLimit implements ContainerRequestFilter {
 
         @Override
         public int read() throws IOException {
-            int b = super.read();
+            int b;
+            try {
+                b = super.read();
+            } catch (RuntimeException | IOException e) {
+                throw unreadable(e);
+            }
             if (b >= 0) {
                 count(1);
             }
@@ -119,11 +139,30 @@ public class RequestBodyLimit implements ContainerRequestFilter {
 
         @Override
         public int read(byte[] buffer, int offset, int length) throws IOException {
-            int n = super.read(buffer, offset, length);
+            int n;
+            try {
+                n = super.read(buffer, offset, length);
+            } catch (RuntimeException | IOException e) {
+                throw unreadable(e);
+            }
             if (n > 0) {
                 count(n);
             }
             return n;
+        }
+
+        /** Closing drains what the reader left unread, so it can fail as a read does. */
+        @Override
+        public void close() throws IOException {
+            try {
+                super.close();
+            } catch (RuntimeException | IOException e) {
+                throw unreadable(e);
+            }
+        }
+
+        private static IOException unreadable(Exception e) {
+            return e instanceof TooLarge || e instanceof Unreadable ? (IOException) e : new Unreadable(e);
         }
 
         private void count(int n) throws TooLarge {
